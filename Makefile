@@ -1,0 +1,29 @@
+# Set-up and everyday targets. Only python3 (3.11 or newer) must be installed.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: site test lint serve clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## site: install badgesite into .venv and build output/ from the shipped content
+site: $(STAMP)
+	$(BIN)/badgesite build
+
+## test: install everything the tests need, then run them all
+test: $(STAMP)
+	tests/validator/setup_venv.sh
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check generator tests
+	$(BIN)/ruff format --check generator tests
+
+clean:
+	rm -rf output $(VENV) .venv-validator

@@ -1,0 +1,113 @@
+"""Site settings from content/site.yml, and the one clock a build reads."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from generator import dates
+from generator.errors import Problem, error
+from generator.schema import check_document, is_http_url
+from generator.yamlfile import read_yaml
+
+SITE_FILE = "content/site.yml"
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Settings that apply to the whole site."""
+
+    root: Path
+    title: str
+    base_url: str
+    language: str
+    zone: tzinfo
+    zone_name: str
+    has_zone: bool
+    cname: str | None = None
+
+    @property
+    def input_zone(self) -> tzinfo | None:
+        """Return the zone for dates without an offset, or None when site.yml sets none."""
+        return self.zone if self.has_zone else None
+
+    def url(self, relative: str) -> str:
+        """Return the absolute URL of a path relative to the site root."""
+        return self.base_url + relative
+
+
+def load_site_config(root: Path, base_url: str | None = None) -> tuple[SiteConfig | None, list[Problem]]:
+    """Read content/site.yml; a non-None base_url overrides the file's value."""
+    path = root / SITE_FILE
+    if not path.is_file():
+        fix = "Create it with title, base_url, timezone and language (see README)."
+        return None, [error(SITE_FILE, "", "is missing.", fix)]
+    document, problems = read_yaml(path, SITE_FILE)
+    if document is None:
+        return None, problems
+    if base_url is not None:
+        document.data["base_url"] = base_url
+    problems += check_document(document, "site")
+    if base_url is not None:
+        problems = [_base_url_option_problem(p, base_url) for p in problems]
+    if problems:
+        return None, problems
+    data = document.data
+    zone_name = data.get("timezone") or "UTC"
+    config = SiteConfig(
+        root=root,
+        title=data["title"],
+        base_url=data["base_url"],
+        language=data["language"],
+        zone=ZoneInfo(zone_name),
+        zone_name=zone_name,
+        has_zone="timezone" in data,
+        cname=data.get("cname"),
+    )
+    return config, []
+
+
+def _base_url_option_problem(problem: Problem, base_url: str) -> Problem:
+    if problem.field != "base_url":
+        return problem
+    return error(
+        "--base-url",
+        "",
+        f"is invalid: got {base_url!r}.",
+        "Give an absolute http(s) URL ending in '/', like http://127.0.0.1:8000/.",
+    )
+
+
+def parse_base_url_option(value: str) -> str | None:
+    """Return an error message for a --base-url value, or None when it is usable."""
+    if not is_http_url(value) or not value.endswith("/"):
+        return "must be an absolute http(s) URL ending in '/'"
+    return None
+
+
+def resolve_build_time(
+    today: str | None, zone: tzinfo, environ: Mapping[str, str] | None = None
+) -> datetime:
+    """Return the build's "now": --today, else SOURCE_DATE_EPOCH, else the clock.
+
+    A --today date means the last second of that day in the site's zone, so an
+    award issued that day is not in the future. Raises DateError for a bad value.
+    """
+    environ = os.environ if environ is None else environ
+    if today:
+        if dates.looks_like_instant(today) and len(today) == 10:
+            return dates.end_of_day(dates.parse_instant(today, zone).date(), zone)
+        return dates.parse_instant(today, zone)
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        if not epoch.isdigit():
+            raise dates.DateError(
+                f"SOURCE_DATE_EPOCH is not a whole number of seconds: {epoch!r}.",
+                "Unset it or give seconds since 1970-01-01 UTC.",
+            )
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC).replace(microsecond=0)

@@ -1,0 +1,77 @@
+"""Parse organiser dates in the site's time zone and format Open Badges DateTimes."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATETIME = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?"
+    r"(?P<zone>Z|z|[+-]\d{2}:?\d{2})?$"
+)
+
+
+class DateError(ValueError):
+    """Raised with a message and a fix when a date value cannot be used."""
+
+    def __init__(self, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+
+
+def looks_like_instant(text: str) -> bool:
+    """Return whether text has the shape of a date or a date-time."""
+    return bool(_DATE.match(text) or _DATETIME.match(text))
+
+
+def parse_instant(text: str, zone: tzinfo | None) -> datetime:
+    """Parse a date or date-time into an aware datetime.
+
+    A date means midnight at the start of that day in `zone` (UTC when the site
+    sets no time zone). A date-time without an offset is read in `zone`, and
+    raises DateError when the site sets no zone.
+    """
+    if _DATE.match(text):
+        try:
+            day = date.fromisoformat(text)
+        except ValueError as exc:
+            raise DateError(f"is not a real date: {text!r} ({exc}).", "Use YYYY-MM-DD.") from exc
+        return datetime.combine(day, time(0), tzinfo=zone or UTC)
+    match = _DATETIME.match(text)
+    if not match:
+        raise DateError(
+            f"is not a date: {text!r}.",
+            "Use YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS with a zone like Z or +01:00.",
+        )
+    try:
+        value = datetime.fromisoformat(text.replace("z", "Z").replace(" ", "T", 1))
+    except ValueError as exc:
+        raise DateError(f"is not a real date-time: {text!r} ({exc}).", "Check the numbers.") from exc
+    if value.tzinfo is None:
+        if zone is None:
+            raise DateError(
+                f"has no time zone: {text!r}.",
+                "Add an offset like Z or +01:00, or set 'timezone' in content/site.yml.",
+            )
+        value = value.replace(tzinfo=zone)
+    return value
+
+
+def format_instant(value: datetime) -> str:
+    """Format an aware datetime as an ISO 8601 UTC string ending in Z."""
+    utc = value.astimezone(UTC)
+    if utc.microsecond:
+        return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def end_of_day(day: date, zone: tzinfo) -> datetime:
+    """Return the last whole second of a day in a zone."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone) - timedelta(seconds=1)
+
+
+def local_date(value: datetime, zone: tzinfo) -> date:
+    """Return the calendar date of an instant in a zone."""
+    return value.astimezone(zone).date()
