@@ -108,6 +108,11 @@ def load_award(
         assessors=tuple(data["assessors"]),
         evidence_received_on=instants.get("evidence_received_on"),
         decision_on=instants["decision_on"],
+        revoked_on=instants.get("revoked_on"),
+        revocation_reason=data.get("revocation_reason"),
+        previous_award=data.get("previous_award"),
+        backfilled=data.get("backfilled", False),
+        listed=data.get("listed", False),
     )
     return award, problems
 
@@ -117,7 +122,7 @@ def _read_dates(
 ) -> tuple[dict[str, datetime], list[Problem]]:
     values: dict[str, datetime] = {}
     problems: list[Problem] = []
-    for field in ("issued_on", "expires", "evidence_received_on", "decision_on"):
+    for field in ("issued_on", "expires", "evidence_received_on", "decision_on", "revoked_on"):
         if field not in document.data:
             continue
         try:

@@ -109,6 +109,11 @@ class Award:
     assessors: tuple[str, ...]
     evidence_received_on: datetime | None
     decision_on: datetime
+    revoked_on: datetime | None = None
+    revocation_reason: str | None = None
+    previous_award: str | None = None
+    backfilled: bool = False
+    listed: bool = False
 
 
 class AwardStatus(Enum):
@@ -116,8 +121,11 @@ class AwardStatus(Enum):
 
     VALID = "valid"
     EXPIRED = "expired"
+    REVOKED = "revoked"
 
 
 def award_status(award: Award, now: datetime) -> AwardStatus:
-    """Return whether the award is valid or expired at `now`."""
+    """Return whether the award is revoked, expired or valid at `now`."""
+    if award.revoked_on is not None:
+        return AwardStatus.REVOKED
     return AwardStatus.EXPIRED if award.expires <= now else AwardStatus.VALID

@@ -108,6 +108,13 @@ def _to_problem(document: YamlDocument, failure: ValidationError) -> Problem:
         location = (*location, missing)
         sub = failure.schema.get("properties", {}).get(missing, {})
         message, hint = "is missing.", sub.get("x-hint", "Add it.")
+    elif keyword == "dependentRequired":
+        needed = [n for n in _names_in(failure.message) if n not in value]
+        trigger = next((n for n in failure.validator_value if n in value), "")
+        location = (*location, needed[0] if needed else "")
+        sub = failure.schema.get("properties", {}).get(location[-1], {})
+        message = f"is missing; it is needed when '{trigger}' is given."
+        hint = sub.get("x-hint", "Add it.")
     elif keyword == "additionalProperties":
         known = ", ".join(sorted(failure.schema.get("properties", {})))
         extras = sorted(set(value) - set(failure.schema.get("properties", {})))
@@ -115,7 +122,8 @@ def _to_problem(document: YamlDocument, failure: ValidationError) -> Problem:
         message = "is not a known field."
         hint = f"Remove it or correct its spelling; the known fields are: {known}."
     elif keyword == "type":
-        message, hint = _type_message(value, failure.validator_value, location, hint)
+        fmt = failure.schema.get("format")
+        message, hint = _type_message(value, failure.validator_value, location, hint, fmt)
     elif keyword in ("minItems", "maxItems"):
         message = f"must have {_count_phrase(failure)}, got {len(value)}."
     elif keyword == "uniqueItems":
@@ -133,10 +141,12 @@ def _to_problem(document: YamlDocument, failure: ValidationError) -> Problem:
 
 
 def _type_message(
-    value: Any, expected: str | list[str], location: tuple, hint: str
+    value: Any, expected: str | list[str], location: tuple, hint: str, fmt: str | None
 ) -> tuple[str, str]:
     if value is None:
         return "is empty.", hint or "Give it a value or remove the field."
+    if fmt == "instant" and isinstance(value, int | float):
+        return f"must be a date, got the number {value}.", hint
     if expected == "string" and isinstance(value, bool | int | float):
         key = location[-1] if location and isinstance(location[-1], str) else "value"
         source = "true/false" if isinstance(value, bool) else "a number"
@@ -158,6 +168,10 @@ def _count_phrase(failure: ValidationError) -> str:
     if failure.validator == "minItems":
         return f"at least {low} entries"
     return f"at most {high} entries"
+
+
+def _names_in(message: str) -> list[str]:
+    return re.findall(r"'([^']*)'", message)
 
 
 def _quoted_name(message: str) -> str:
