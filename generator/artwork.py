@@ -30,13 +30,17 @@ def load_artwork(
     path = root / ARTWORK_DIR / filename
     if not path.is_file():
         fix = f"Add {display} or correct the file name."
-        return None, [error(referrer, field, f"names {display}, which does not exist.", fix)]
+        return None, [
+            error(referrer, field, f"names {display}, which does not exist.", fix)
+        ]
     data = path.read_bytes()
     problems: list[Problem] = []
     if len(data) > LARGE_ARTWORK_BYTES:
         problems.append(
             warning(
-                display, "", f"is {len(data) // 1024} KB, over 256 KB.",
+                display,
+                "",
+                f"is {len(data) // 1024} KB, over 256 KB.",
                 "Every recipient's baked copy carries it; compress or simplify it.",
             )
         )
@@ -53,15 +57,23 @@ def load_artwork(
             artwork, cleaned, has_text = _load_svg(filename, data)
             if has_text:
                 problems.append(
-                    warning(display, "", "contains <text>, which the PNG rendering leaves out.",
-                            "Convert text to paths in your drawing program.")
+                    warning(
+                        display,
+                        "",
+                        "contains <text>, which the PNG rendering leaves out.",
+                        "Convert text to paths in your drawing program.",
+                    )
                 )
     except ArtworkError as exc:
         return None, [*problems, error(display, "", exc.message, exc.fix)]
     if cleaned:
         problems.append(
-            warning(display, "", "already contains a baked assertion; it was removed.",
-                    "Replace it with the clean artwork.")
+            warning(
+                display,
+                "",
+                "already contains a baked assertion; it was removed.",
+                "Replace it with the clean artwork.",
+            )
         )
     return artwork, problems
 
@@ -78,7 +90,9 @@ def _load_svg(filename: str, data: bytes) -> tuple[Artwork, bool, bool]:
     try:
         rendered = render_svg_png(svg)
     except ValueError as exc:
-        raise ArtworkError(f"cannot be rendered ({exc}).", "Check it in an SVG editor.") from exc
+        raise ArtworkError(
+            f"cannot be rendered ({exc}).", "Check it in an SVG editor."
+        ) from exc
     png, _ = clean_png(rendered)
     width, height = png_size(png)
     return Artwork(filename, png, svg, width, height), was_baked, svg_has_text(document)

@@ -31,9 +31,15 @@ def hash_email(email: str, salt: str) -> str:
 
 
 def load_awards(
-    config: SiteConfig, badges: dict[str, BadgeClass], now: datetime
+    config: SiteConfig,
+    badges: dict[str, BadgeClass],
+    now: datetime,
+    skipped_badges: frozenset[str] = frozenset(),
 ) -> tuple[list[Award], list[Problem]]:
-    """Load every award record; return the awards sorted by id and all problems."""
+    """Load every award record; return the awards sorted by id and all problems.
+
+    Records of `skipped_badges` (badges that failed to load) are not checked.
+    """
     folder = config.root / ASSERTIONS_DIR
     awards: list[Award] = []
     problems: list[Problem] = []
@@ -41,26 +47,52 @@ def load_awards(
     for badge_dir in _children(folder):
         display_dir = f"{ASSERTIONS_DIR}/{badge_dir.name}"
         if not badge_dir.is_dir():
-            problems.append(error(display_dir, "", "is not inside a badge folder.",
-                                  f"Move it to {ASSERTIONS_DIR}/<badge-slug>/."))
+            problems.append(
+                error(
+                    display_dir,
+                    "",
+                    "is not inside a badge folder.",
+                    f"Move it to {ASSERTIONS_DIR}/<badge-slug>/.",
+                )
+            )
             continue
         badge = badges.get(badge_dir.name)
+        if badge_dir.name in skipped_badges:
+            continue
         if badge is None:
             known = ", ".join(sorted(badges)) or "none"
-            problems.append(error(display_dir, "", f"names the unknown badge {badge_dir.name!r}.",
-                                  f"Use a folder named after a badge in content/badges/: {known}."))
+            problems.append(
+                error(
+                    display_dir,
+                    "",
+                    f"names the unknown badge {badge_dir.name!r}.",
+                    f"Use a folder named after a badge in content/badges/: {known}.",
+                )
+            )
             continue
         for path in _children(badge_dir):
             display = f"{display_dir}/{path.name}"
             if path.suffix != ".yml" or not AWARD_ID_PATTERN.match(path.stem):
-                problems.append(error(display, "", "is not a valid award file name.",
-                                      "Name it <award-id>.yml with lower-case letters, digits "
-                                      "and hyphens, like 2026-maria-okafor.yml."))
+                problems.append(
+                    error(
+                        display,
+                        "",
+                        "is not a valid award file name.",
+                        "Name it <award-id>.yml with lower-case letters, digits "
+                        "and hyphens, like 2026-maria-okafor.yml.",
+                    )
+                )
                 continue
             if path.stem in first_source:
-                problems.append(error(display, "", f"repeats the award id {path.stem!r} of "
-                                      f"{first_source[path.stem]}.",
-                                      "Rename one file: award ids are unique across all badges."))
+                problems.append(
+                    error(
+                        display,
+                        "",
+                        f"repeats the award id {path.stem!r} of "
+                        f"{first_source[path.stem]}.",
+                        "Rename one file: award ids are unique across all badges.",
+                    )
+                )
                 continue
             first_source[path.stem] = display
             award, award_problems = load_award(config, badge, path, display, now)
@@ -122,7 +154,13 @@ def _read_dates(
 ) -> tuple[dict[str, datetime], list[Problem]]:
     values: dict[str, datetime] = {}
     problems: list[Problem] = []
-    for field in ("issued_on", "expires", "evidence_received_on", "decision_on", "revoked_on"):
+    for field in (
+        "issued_on",
+        "expires",
+        "evidence_received_on",
+        "decision_on",
+        "revoked_on",
+    ):
         if field not in document.data:
             continue
         try:
@@ -150,33 +188,66 @@ def _check_date_order(
         return dates.local_date(value, config.zone).isoformat()
 
     if issued and issued > now:
-        problems.append(_problem(document, "issued_on", f"is in the future ({shown(issued)}).",
-                                 "Use the date the badge was awarded, today or earlier."))
+        problems.append(
+            _problem(
+                document,
+                "issued_on",
+                f"is in the future ({shown(issued)}).",
+                "Use the date the badge was awarded, today or earlier.",
+            )
+        )
     if issued and expires:
         latest = issued + timedelta(days=badge.validity_days)
         if expires < issued:
-            problems.append(_problem(document, "expires", f"is before issued_on ({shown(expires)}).",
-                                     "Use a date after issued_on, or remove the field."))
+            problems.append(
+                _problem(
+                    document,
+                    "expires",
+                    f"is before issued_on ({shown(expires)}).",
+                    "Use a date after issued_on, or remove the field.",
+                )
+            )
         elif expires > latest:
-            problems.append(_problem(
-                document, "expires",
-                f"is beyond the badge's {badge.validity_days}-day validity ({shown(expires)}).",
-                f"Use {shown(latest)} or earlier, or remove the field."))
+            problems.append(
+                _problem(
+                    document,
+                    "expires",
+                    f"is beyond the badge's {badge.validity_days}-day validity "
+                    f"({shown(expires)}).",
+                    f"Use {shown(latest)} or earlier, or remove the field.",
+                )
+            )
     if decided and received and decided < received:
-        problems.append(_problem(document, "decision_on", "is before evidence_received_on.",
-                                 "The panel decides after the evidence arrives; check both dates."))
+        problems.append(
+            _problem(
+                document,
+                "decision_on",
+                "is before evidence_received_on.",
+                "The panel decides after the evidence arrives; check both dates.",
+            )
+        )
     if decided and issued and issued < decided:
-        problems.append(_problem(document, "issued_on", "is before decision_on.",
-                                 "Award the badge on or after the panel's decision."))
+        problems.append(
+            _problem(
+                document,
+                "issued_on",
+                "is before decision_on.",
+                "Award the badge on or after the panel's decision.",
+            )
+        )
     if decided and received and badge.decision_days:
         if decided - received > timedelta(days=badge.decision_days):
             days = (decided - received).days
-            problems.append(_problem(
-                document, "decision_on",
-                f"is {days} days after the evidence was received, over the badge's "
-                f"{badge.decision_days}-day limit.",
-                "Check the dates, or record why the decision took longer.",
-                level=warning))
+            problems.append(
+                _problem(
+                    document,
+                    "decision_on",
+                    f"is {days} days after the evidence was received, over the badge's "
+                    f"{badge.decision_days}-day limit.",
+                    "Check the dates, or record why the decision took longer.",
+                    level=warning,
+                )
+            )
     return problems
 
 
@@ -191,27 +262,49 @@ def _read_evidence(
         location = ("evidence", index)
         if criterion is None:
             known = ", ".join(c.id for c in badge.criteria)
-            problems.append(_problem(document, (*location, "criterion"),
-                                     f"names the unknown criterion {item['criterion']!r}.",
-                                     f"Use one of: {known}."))
+            problems.append(
+                _problem(
+                    document,
+                    (*location, "criterion"),
+                    f"names the unknown criterion {item['criterion']!r}.",
+                    f"Use one of: {known}.",
+                )
+            )
             continue
         covered.add(criterion.id)
         narrative = item.get("narrative")
         if narrative and criterion.max_words:
             words = len(narrative.split())
             if words > criterion.max_words:
-                problems.append(_problem(
-                    document, (*location, "narrative"),
-                    f"has {words} words, over the limit of {criterion.max_words} for "
-                    f"criterion {criterion.id!r}.",
-                    f"Shorten it to {criterion.max_words} words or fewer."))
-        items.append(Evidence(criterion.id, item["kind"], item.get("title"), item.get("url"),
-                              narrative))
+                problems.append(
+                    _problem(
+                        document,
+                        (*location, "narrative"),
+                        f"has {words} words, over the limit of "
+                        f"{criterion.max_words} for criterion {criterion.id!r}.",
+                        f"Shorten it to {criterion.max_words} words or fewer.",
+                    )
+                )
+        items.append(
+            Evidence(
+                criterion.id,
+                item["kind"],
+                item.get("title"),
+                item.get("url"),
+                narrative,
+            )
+        )
     for criterion in badge.criteria:
         if criterion.id not in covered and not problems:
-            problems.append(_problem(document, "evidence",
-                                     f"has no item for criterion {criterion.id!r}.",
-                                     "Add the evidence the panel accepted for it.", level=warning))
+            problems.append(
+                _problem(
+                    document,
+                    "evidence",
+                    f"has no item for criterion {criterion.id!r}.",
+                    "Add the evidence the panel accepted for it.",
+                    level=warning,
+                )
+            )
     return tuple(items), problems
 
 
@@ -224,4 +317,6 @@ def _problem(
 ) -> Problem:
     if isinstance(location, str):
         location = (location,)
-    return level(document.path, format_field(location), message, fix, document.line_of(location))
+    return level(
+        document.path, format_field(location), message, fix, document.line_of(location)
+    )

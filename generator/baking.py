@@ -98,7 +98,9 @@ def write_chunks(chunks: list[Chunk]) -> bytes:
 
 
 def _is_openbadges_chunk(chunk: Chunk) -> bool:
-    return chunk.kind in _TEXT_CHUNKS and chunk.data.startswith(OPENBADGES_KEYWORD + b"\x00")
+    return chunk.kind in _TEXT_CHUNKS and chunk.data.startswith(
+        OPENBADGES_KEYWORD + b"\x00"
+    )
 
 
 def clean_png(data: bytes) -> tuple[bytes, bool]:
@@ -116,7 +118,9 @@ def png_size(data: bytes) -> tuple[int, int]:
             image.load()
             return image.size
     except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-        raise ArtworkError(f"cannot be decoded as PNG ({exc}).", "Export it again.") from exc
+        raise ArtworkError(
+            f"cannot be decoded as PNG ({exc}).", "Export it again."
+        ) from exc
 
 
 def bake_png(clean: bytes, assertion_json: str) -> bytes:
@@ -124,7 +128,9 @@ def bake_png(clean: bytes, assertion_json: str) -> bytes:
     chunks = read_chunks(clean)
     # keyword, NUL, compression flag 0, method 0, empty language, NUL,
     # empty translated keyword, NUL, then UTF-8 text.
-    payload = OPENBADGES_KEYWORD + b"\x00\x00\x00\x00\x00" + assertion_json.encode("utf-8")
+    payload = (
+        OPENBADGES_KEYWORD + b"\x00\x00\x00\x00\x00" + assertion_json.encode("utf-8")
+    )
     return write_chunks([chunks[0], Chunk(b"iTXt", payload), *chunks[1:]])
 
 
@@ -151,21 +157,25 @@ def parse_svg(data: bytes) -> Document:
     try:
         document = defusedxml.minidom.parseString(data)
     except (DefusedXmlException, ValueError) as exc:
-        raise ArtworkError(f"is not a safe SVG file ({exc}).", "Remove DTDs and entities.") from exc
+        raise ArtworkError(
+            f"is not a safe SVG file ({exc}).", "Remove DTDs and entities."
+        ) from exc
     except Exception as exc:  # expat raises its own ExpatError type
         raise ArtworkError(f"is not well-formed SVG ({exc}).", "Fix the XML.") from exc
     root = document.documentElement
     if root.localName != "svg":
         raise ArtworkError("has no <svg> root element.", "Export the artwork as SVG.")
-    for element in root.getElementsByTagName("*"):
+    for element in [root, *root.getElementsByTagName("*")]:
         if element.localName in ("script", "foreignObject"):
             raise ArtworkError(
                 f"contains a <{element.localName}> element.",
-                "Remove it: every recipient's page serves this SVG from the badge site.",
+                "Remove it: recipients' pages serve this SVG from the badge site.",
             )
         for name in element.attributes.keys():
             if name.lower().startswith("on"):
-                raise ArtworkError(f"has an event handler attribute '{name}'.", "Remove it.")
+                raise ArtworkError(
+                    f"has an event handler attribute '{name}'.", "Remove it."
+                )
     return document
 
 
@@ -174,13 +184,15 @@ def clean_svg(data: bytes) -> tuple[Document, bool]:
     document = parse_svg(data)
     root = document.documentElement
     baked = [
-        node
-        for node in root.getElementsByTagNameNS(OPENBADGES_NAMESPACE, "assertion")
+        node for node in root.getElementsByTagNameNS(OPENBADGES_NAMESPACE, "assertion")
     ]
     for node in baked:
         node.parentNode.removeChild(node)
     for name in list(root.attributes.keys()):
-        if name.startswith("xmlns:") and root.getAttribute(name) == OPENBADGES_NAMESPACE:
+        if (
+            name.startswith("xmlns:")
+            and root.getAttribute(name) == OPENBADGES_NAMESPACE
+        ):
             root.removeAttribute(name)
     return document, bool(baked)
 
@@ -196,7 +208,7 @@ def svg_has_text(document: Document) -> bool:
 
 
 def bake_svg(clean: bytes, assertion_url: str, assertion_json: str) -> bytes:
-    """Return the SVG with one `openbadges:assertion` element as the root's first child."""
+    """Return the SVG with an `openbadges:assertion` element as the first child."""
     document = parse_svg(clean)
     root: Element = document.documentElement
     root.setAttribute("xmlns:openbadges", OPENBADGES_NAMESPACE)
@@ -213,11 +225,15 @@ def bake_svg(clean: bytes, assertion_url: str, assertion_json: str) -> bytes:
 def read_svg_assertion(data: bytes) -> tuple[str | None, str | None]:
     """Return (verify attribute, CDATA text) of the first baked assertion, or Nones."""
     document = defusedxml.minidom.parseString(data)
-    found = document.documentElement.getElementsByTagNameNS(OPENBADGES_NAMESPACE, "assertion")
+    found = document.documentElement.getElementsByTagNameNS(
+        OPENBADGES_NAMESPACE, "assertion"
+    )
     if not found:
         return None, None
     element = found[0]
-    text = "".join(child.data for child in element.childNodes if child.nodeType in (3, 4))
+    text = "".join(
+        child.data for child in element.childNodes if child.nodeType in (3, 4)
+    )
     verify = element.getAttribute("verify") or None
     return verify, (text.strip() or None)
 
@@ -228,5 +244,7 @@ def render_svg_png(svg: bytes) -> bytes:
 
     # NOTE: system fonts differ between machines, so they are skipped and <text>
     # is not drawn; the build warns when artwork has text.
-    rendered = resvg_py.svg_to_bytes(svg_string=svg.decode("utf-8"), skip_system_fonts=True)
+    rendered = resvg_py.svg_to_bytes(
+        svg_string=svg.decode("utf-8"), skip_system_fonts=True
+    )
     return bytes(rendered)

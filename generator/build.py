@@ -84,14 +84,12 @@ def load_site(
     except DateError as exc:
         raise BuildFailed([error("--today", "", exc.message, exc.fix)]) from exc
     content, problems = load_content(config)
-    awards: list[Award] = []
-    if content is not None:
-        awards, award_problems = load_awards(config, content.badges, now)
-        problems += award_problems
-    else:
-        awards, award_problems = [], []
+    awards, award_problems = load_awards(
+        config, content.badges, now, content.failed_badges
+    )
+    problems += award_problems
     failing = [p for p in problems if strict or p.severity is Severity.ERROR]
-    if failing or content is None:
+    if failing:
         raise BuildFailed(problems)
     return LoadedSite(config, content, awards, now, problems)
 
@@ -104,10 +102,12 @@ def build_site(
     strict: bool = False,
     environ: Mapping[str, str] | None = None,
 ) -> BuildResult:
-    """Build the site from `root` into `output`; raise BuildFailed before writing anything."""
+    """Build the site into `output`; raise BuildFailed before writing anything."""
     started = time.perf_counter()
     site = load_site(root, base_url, today, strict, environ)
-    logger.info("loaded %d badges and %d awards", len(site.content.badges), len(site.awards))
+    logger.info(
+        "loaded %d badges and %d awards", len(site.content.badges), len(site.awards)
+    )
 
     documents = published_documents(site)
     problems = _check_documents(documents)
@@ -117,8 +117,13 @@ def build_site(
     _guard_output(root, output)
     result = BuildResult(output=output, warnings=site.warnings)
     environment = create_environment(root / TEMPLATES_DIR)
-    pages = PageSite(site.config, site.content.issuer, site.content.endorsers,
-                     site.content.badges, site.now)
+    pages = PageSite(
+        site.config,
+        site.content.issuer,
+        site.content.endorsers,
+        site.content.badges,
+        site.now,
+    )
     with StagedOutput(output) as staged:
         try:
             for path, data in _site_files(site, documents, environment, pages):
@@ -126,14 +131,18 @@ def build_site(
             for award in site.awards:
                 badge = site.content.badges[award.badge_slug]
                 status = award_status(award, site.now)
-                for path, data in award_files(site.config, badge, award, status, environment, pages):
+                for path, data in award_files(
+                    site.config, badge, award, status, environment, pages
+                ):
                     staged.write(path, data)
                 if status is AwardStatus.EXPIRED:
                     result.expired += 1
                 else:
                     result.current += 1
         except OutputError as exc:
-            raise BuildFailed([error("output", "", str(exc), "Rename one of the sources.")]) from exc
+            raise BuildFailed(
+                [error("output", "", str(exc), "Rename one of the sources.")]
+            ) from exc
         result.badges = len(site.content.badges)
         result.files = len(staged.written) + 1
         staged.write(MANIFEST, _manifest(site, result))
@@ -142,7 +151,9 @@ def build_site(
     return result
 
 
-def published_documents(site: LoadedSite) -> dict[str, tuple[str, openbadges.JsonObject]]:
+def published_documents(
+    site: LoadedSite,
+) -> dict[str, tuple[str, openbadges.JsonObject]]:
     """Return every Open Badges JSON document by output path, with its schema class."""
     config, content = site.config, site.content
     image_path = None
@@ -150,28 +161,49 @@ def published_documents(site: LoadedSite) -> dict[str, tuple[str, openbadges.Jso
         extension = "svg" if content.issuer_image.svg else "png"
         image_path = urls.issuer_image(extension)
     documents = {
-        urls.ISSUER_JSON: ("Profile", openbadges.issuer_profile(config, content.issuer, image_path)),
+        urls.ISSUER_JSON: (
+            "Profile",
+            openbadges.issuer_profile(config, content.issuer, image_path),
+        ),
     }
     for slug, endorser in sorted(content.endorsers.items()):
-        documents[urls.endorser_json(slug)] = ("Profile", openbadges.endorser_profile(config, endorser))
+        documents[urls.endorser_json(slug)] = (
+            "Profile",
+            openbadges.endorser_profile(config, endorser),
+        )
     for slug, badge in sorted(content.badges.items()):
-        documents[urls.badge_json(slug)] = ("BadgeClass", openbadges.badge_class(config, badge))
+        documents[urls.badge_json(slug)] = (
+            "BadgeClass",
+            openbadges.badge_class(config, badge),
+        )
         for item in badge.endorsements:
             documents[urls.endorsement_json(slug, item.endorser)] = (
-                "Endorsement", openbadges.endorsement(config, badge, item))
+                "Endorsement",
+                openbadges.endorsement(config, badge, item),
+            )
     for award in site.awards:
         badge = content.badges[award.badge_slug]
         documents[urls.assertion_json(award.award_id)] = (
-            "Assertion", openbadges.assertion(config, badge, award))
+            "Assertion",
+            openbadges.assertion(config, badge, award),
+        )
     return documents
 
 
-def _check_documents(documents: dict[str, tuple[str, openbadges.JsonObject]]) -> list[Problem]:
+def _check_documents(
+    documents: dict[str, tuple[str, openbadges.JsonObject]],
+) -> list[Problem]:
     problems = []
     for path, (kind, document) in documents.items():
         for message in openbadges.check_published(kind, document):
-            problems.append(error(f"output/{path}", "", f"fails the Open Badges 2.0 {kind} "
-                                  f"schema: {message}.", "Report this as a bug in badgesite."))
+            problems.append(
+                error(
+                    f"output/{path}",
+                    "",
+                    f"fails the Open Badges 2.0 {kind} schema: {message}.",
+                    "Report this as a bug in badgesite.",
+                )
+            )
     return problems
 
 
@@ -180,12 +212,32 @@ def _guard_output(root: Path, output: Path) -> None:
     for protected in (root, root / "content", root / "assertions", root / "site_src"):
         protected = protected.resolve()
         if resolved == protected or protected.is_relative_to(resolved):
-            raise BuildFailed([error("--output", "", f"points at {output}, which holds the "
-                                     "site's sources.", "Choose an empty or earlier output folder.")])
-    if resolved.exists() and any(resolved.iterdir()) and not (resolved / MANIFEST).is_file():
-        raise BuildFailed([error("--output", "", f"{output} is not empty and was not written by "
-                                 "badgesite, so replacing it could lose files.",
-                                 "Empty it, or choose another folder.")])
+            raise BuildFailed(
+                [
+                    error(
+                        "--output",
+                        "",
+                        f"points at {output}, which holds the site's sources.",
+                        "Choose an empty or earlier output folder.",
+                    )
+                ]
+            )
+    if (
+        resolved.exists()
+        and any(resolved.iterdir())
+        and not (resolved / MANIFEST).is_file()
+    ):
+        raise BuildFailed(
+            [
+                error(
+                    "--output",
+                    "",
+                    f"{output} is not empty and was not written by "
+                    "badgesite, so replacing it could lose files.",
+                    "Empty it, or choose another folder.",
+                )
+            ]
+        )
 
 
 def _site_files(
@@ -201,15 +253,24 @@ def _site_files(
     content = site.content
     if content.issuer_image is not None:
         image = content.issuer_image
-        files.append((urls.issuer_image("svg" if image.svg else "png"), image.svg or image.png))
+        files.append(
+            (urls.issuer_image("svg" if image.svg else "png"), image.svg or image.png)
+        )
     for slug, badge in sorted(content.badges.items()):
         files.append((urls.badge_image(slug, "png"), badge.artwork.png))
         if badge.artwork.svg:
             files.append((urls.badge_image(slug, "svg"), badge.artwork.svg))
-        context = pages.base_context(urls.criteria_page(slug), f"{badge.name}: criteria")
+        context = pages.base_context(
+            urls.criteria_page(slug), f"{badge.name}: criteria"
+        )
         context["badge"] = badge_summary(pages, badge)
         context["award_count"] = sum(1 for a in site.awards if a.badge_slug == slug)
-        files.append((urls.file_for(urls.criteria_page(slug)), render_page(environment, "badge.html", context)))
+        files.append(
+            (
+                urls.file_for(urls.criteria_page(slug)),
+                render_page(environment, "badge.html", context),
+            )
+        )
     badges = [badge_summary(pages, b) for _, b in sorted(content.badges.items())]
     for template, path, title in (
         ("index.html", "", site.config.title),
@@ -227,7 +288,9 @@ def _static_files(folder: Path) -> list[OutputFile]:
     files = []
     for path in sorted(folder.rglob("*")):
         if path.is_file() and not path.name.startswith("."):
-            files.append((f"static/{path.relative_to(folder).as_posix()}", path.read_bytes()))
+            files.append(
+                (f"static/{path.relative_to(folder).as_posix()}", path.read_bytes())
+            )
     return files
 
 
@@ -248,7 +311,10 @@ def award_files(
     baked_text = openbadges.compact_json(document)
     files = [
         (urls.assertion_json(award.award_id), openbadges.dump_json_bytes(document)),
-        (urls.assertion_image(award.award_id, "png"), bake_png(badge.artwork.png, baked_text)),
+        (
+            urls.assertion_image(award.award_id, "png"),
+            bake_png(badge.artwork.png, baked_text),
+        ),
     ]
     if badge.artwork.svg:
         svg = bake_svg(badge.artwork.svg, document["id"], baked_text)

@@ -23,7 +23,9 @@ def _print_problems(problems: list[Problem]) -> None:
         click.echo(problem.format(), err=True)
 
 
-def _check_base_url(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+def _check_base_url(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> str | None:
     if value is None:
         return None
     message = parse_base_url_option(value)
@@ -33,31 +35,54 @@ def _check_base_url(_ctx: click.Context, _param: click.Parameter, value: str | N
 
 
 def _configure_logging(verbose: int, quiet: bool) -> None:
-    level = logging.WARNING if quiet else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
+    level = (
+        logging.WARNING
+        if quiet
+        else (
+            logging.DEBUG
+            if verbose > 1
+            else logging.INFO
+            if verbose
+            else logging.WARNING
+        )
+    )
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     logger.setLevel(level)
 
 
 project_option = click.option(
-    "--project", "project", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-    show_default=True, help="Folder that holds content/, assertions/ and site_src/.",
+    "--project",
+    "project",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder that holds content/, assertions/ and site_src/.",
 )
 base_url_option = click.option(
-    "--base-url", callback=_check_base_url, default=None,
+    "--base-url",
+    callback=_check_base_url,
+    default=None,
     help="Absolute URL the site will be served from, ending in '/'. Overrides "
     "base_url in content/site.yml, e.g. http://127.0.0.1:8000/ for a local preview.",
 )
 today_option = click.option(
-    "--today", default=None, metavar="DATE",
+    "--today",
+    default=None,
+    metavar="DATE",
     help="Date (YYYY-MM-DD, the end of that day in the site's time zone) or date-time "
-    "that decides which awards are expired. Default: SOURCE_DATE_EPOCH if set, else now.",
+    "that decides which awards are expired. Default: SOURCE_DATE_EPOCH if set, "
+    "else now.",
 )
-strict_option = click.option("--strict", is_flag=True, help="Treat warnings as problems (exit 1).")
+strict_option = click.option(
+    "--strict", is_flag=True, help="Treat warnings as problems (exit 1)."
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="badgesite")
-@click.option("-v", "--verbose", count=True, help="Log more: -v for stages, -vv for every file.")
+@click.option(
+    "-v", "--verbose", count=True, help="Log more: -v for stages, -vv for every file."
+)
 @click.option("-q", "--quiet", is_flag=True, help="Log errors only.")
 def main(verbose: int, quiet: bool) -> None:
     """Publish Open Badges 2.0 from YAML records as a static site."""
@@ -68,12 +93,20 @@ def main(verbose: int, quiet: bool) -> None:
 @project_option
 @base_url_option
 @click.option(
-    "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
     help="Folder to write the site into. Default: output/ in the project folder.",
 )
 @today_option
 @strict_option
-def build_command(project: Path, base_url: str | None, output: Path | None, today: str | None, strict: bool) -> None:
+def build_command(
+    project: Path,
+    base_url: str | None,
+    output: Path | None,
+    today: str | None,
+    strict: bool,
+) -> None:
     """Build the site into the output folder.
 
     Every problem of every file is listed at once; on any problem nothing is
@@ -82,10 +115,14 @@ def build_command(project: Path, base_url: str | None, output: Path | None, toda
     """
     target = output if output is not None else project / "output"
     try:
-        result = build_site(project, target, base_url=base_url, today=today, strict=strict)
+        result = build_site(
+            project, target, base_url=base_url, today=today, strict=strict
+        )
     except BuildFailed as exc:
         _print_problems(exc.problems)
-        raise click.ClickException(f"build failed with {len(exc.problems)} problem(s); output left unchanged") from exc
+        raise click.ClickException(
+            f"build failed with {len(exc.problems)} problem(s); output left unchanged"
+        ) from exc
     _print_problems(result.warnings)
     click.echo(result.summary())
 
@@ -95,7 +132,9 @@ def build_command(project: Path, base_url: str | None, output: Path | None, toda
 @base_url_option
 @today_option
 @strict_option
-def check_command(project: Path, base_url: str | None, today: str | None, strict: bool) -> None:
+def check_command(
+    project: Path, base_url: str | None, today: str | None, strict: bool
+) -> None:
     """Check content and award records without writing anything.
 
     Exit codes: 0 clean (warnings allowed unless --strict), 1 problems, 2 bad arguments.
@@ -104,7 +143,11 @@ def check_command(project: Path, base_url: str | None, today: str | None, strict
         site = load_site(project, base_url=base_url, today=today, strict=strict)
     except BuildFailed as exc:
         _print_problems(exc.problems)
-        raise click.ClickException(f"check found {len(exc.problems)} problem(s)") from exc
+        raise click.ClickException(
+            f"check found {len(exc.problems)} problem(s)"
+        ) from exc
     _print_problems(site.warnings)
-    click.echo(f"OK: {len(site.content.badges)} badge(s), {len(site.awards)} award(s), "
-               f"{len(site.warnings)} warning(s)")
+    click.echo(
+        f"OK: {len(site.content.badges)} badge(s), {len(site.awards)} award(s), "
+        f"{len(site.warnings)} warning(s)"
+    )

@@ -32,7 +32,7 @@ class SiteConfig:
 
     @property
     def input_zone(self) -> tzinfo | None:
-        """Return the zone for dates without an offset, or None when site.yml sets none."""
+        """Return the zone for offset-less dates, or None when site.yml sets none."""
         return self.zone if self.has_zone else None
 
     def url(self, relative: str) -> str:
@@ -40,7 +40,9 @@ class SiteConfig:
         return self.base_url + relative
 
 
-def load_site_config(root: Path, base_url: str | None = None) -> tuple[SiteConfig | None, list[Problem]]:
+def load_site_config(
+    root: Path, base_url: str | None = None
+) -> tuple[SiteConfig | None, list[Problem]]:
     """Read content/site.yml; a non-None base_url overrides the file's value."""
     path = root / SITE_FILE
     if not path.is_file():

@@ -28,26 +28,45 @@ class SiteContent:
     issuer_image: Artwork | None
     endorsers: dict[str, Profile]
     badges: dict[str, BadgeClass]
+    # Badge folders that exist but failed to load: their awards are skipped
+    # instead of being reported as records of an unknown badge.
+    failed_badges: frozenset[str] = frozenset()
 
 
-def load_content(config: SiteConfig) -> tuple[SiteContent | None, list[Problem]]:
-    """Load and check the issuer, endorsers and badges; return all problems found."""
+def load_content(config: SiteConfig) -> tuple[SiteContent, list[Problem]]:
+    """Load and check the issuer, endorsers and badges; return all problems found.
+
+    The content holds whatever loaded; callers must check the problems before
+    publishing it.
+    """
     root = config.root
     issuer, issuer_image, problems = _load_issuer(root)
     endorsers, endorser_problems = _load_endorsers(root)
     problems += endorser_problems
     badges: dict[str, BadgeClass] = {}
-    for badge_dir in _badge_dirs(root):
+    failed: set[str] = set()
+    badge_dirs = _badge_dirs(root)
+    for badge_dir in badge_dirs:
         badge, badge_problems = _load_badge(config, badge_dir, endorsers)
         problems += badge_problems
         if badge is not None:
             badges[badge.slug] = badge
-    if not badges and not any(p.path.startswith(BADGES_DIR) for p in problems):
-        problems.append(error(BADGES_DIR, "", "contains no badge.",
-                              "Add content/badges/<slug>/badge.yml and criteria.md."))
-    if issuer is None or problems_block(problems):
-        return None, problems
-    return SiteContent(issuer, issuer_image, endorsers, badges), problems
+        else:
+            failed.add(badge_dir.name)
+    if not badge_dirs:
+        problems.append(
+            error(
+                BADGES_DIR,
+                "",
+                "contains no badge.",
+                "Add content/badges/<slug>/badge.yml and criteria.md.",
+            )
+        )
+    placeholder = Profile("issuer", "", "", "", None, None)
+    content = SiteContent(
+        issuer or placeholder, issuer_image, endorsers, badges, frozenset(failed)
+    )
+    return content, problems
 
 
 def problems_block(problems: list[Problem]) -> bool:
@@ -66,12 +85,21 @@ def read_checked(
     if document is None:
         return None, problems
     if not isinstance(document.data, dict):
-        return None, [error(display, "", "must be a mapping of fields.", "Write `name: value` lines.")]
+        return None, [
+            error(
+                display,
+                "",
+                "must be a mapping of fields.",
+                "Write `name: value` lines.",
+            )
+        ]
     problems += check_document(document, schema)
     return (document if not problems else None), problems
 
 
-def _load_profile(root: Path, display: str, slug: str) -> tuple[Profile | None, list[Problem]]:
+def _load_profile(
+    root: Path, display: str, slug: str
+) -> tuple[Profile | None, list[Problem]]:
     document, problems = read_checked(root, display, "profile")
     if document is None:
         return None, problems
@@ -106,8 +134,14 @@ def _load_endorsers(root: Path) -> tuple[dict[str, Profile], list[Problem]]:
             continue
         display = f"{ENDORSERS_DIR}/{path.name}"
         if path.suffix != ".yml" or not _is_slug(path.stem):
-            problems.append(error(display, "", "is not a valid endorser file name.",
-                                  "Name it <slug>.yml with lower-case letters, digits and hyphens."))
+            problems.append(
+                error(
+                    display,
+                    "",
+                    "is not a valid endorser file name.",
+                    "Name it <slug>.yml with lower-case letters, digits and hyphens.",
+                )
+            )
             continue
         profile, profile_problems = _load_profile(root, display, path.stem)
         problems += profile_problems
@@ -120,7 +154,9 @@ def _badge_dirs(root: Path) -> list[Path]:
     folder = root / BADGES_DIR
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+    return sorted(
+        p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")
+    )
 
 
 def _load_badge(
@@ -130,14 +166,26 @@ def _load_badge(
     slug = badge_dir.name
     display = f"{BADGES_DIR}/{slug}/badge.yml"
     if not _is_slug(slug):
-        return None, [error(f"{BADGES_DIR}/{slug}", "", "is not a valid badge folder name.",
-                            "Use lower-case letters, digits and hyphens, like my-badge.")]
+        return None, [
+            error(
+                f"{BADGES_DIR}/{slug}",
+                "",
+                "is not a valid badge folder name.",
+                "Use lower-case letters, digits and hyphens, like my-badge.",
+            )
+        ]
     document, problems = read_checked(root, display, "badge")
     criteria_display = f"{BADGES_DIR}/{slug}/criteria.md"
     criteria_path = root / criteria_display
     if not criteria_path.is_file():
-        problems.append(error(criteria_display, "", "is missing.",
-                              "Write the badge's criteria in Markdown in this file."))
+        problems.append(
+            error(
+                criteria_display,
+                "",
+                "is missing.",
+                "Write the badge's criteria in Markdown in this file.",
+            )
+        )
     if document is None:
         return None, problems
     data = document.data
@@ -171,11 +219,19 @@ def _criteria(document: YamlDocument) -> tuple[tuple[Criterion, ...], list[Probl
     for index, item in enumerate(document.data["criteria"]):
         if item["id"] in seen:
             location = ("criteria", index, "id")
-            problems.append(error(document.path, f"criteria[{index}].id",
-                                  f"repeats the criterion id {item['id']!r}.",
-                                  "Give each criterion its own id.", document.line_of(location)))
+            problems.append(
+                error(
+                    document.path,
+                    f"criteria[{index}].id",
+                    f"repeats the criterion id {item['id']!r}.",
+                    "Give each criterion its own id.",
+                    document.line_of(location),
+                )
+            )
         seen.add(item["id"])
-        items.append(Criterion(item["id"], item["title"], item["summary"], item.get("max_words")))
+        items.append(
+            Criterion(item["id"], item["title"], item["summary"], item.get("max_words"))
+        )
     return tuple(items), problems
 
 
@@ -188,16 +244,29 @@ def _endorsements(
         field = f"endorsements[{index}]"
         if item["endorser"] not in endorsers:
             known = ", ".join(sorted(endorsers)) or "none"
-            problems.append(error(document.path, f"{field}.endorser",
-                                  f"names {item['endorser']!r}, which is not in {ENDORSERS_DIR}/.",
-                                  f"Add {ENDORSERS_DIR}/{item['endorser']}.yml or use one of: {known}.",
-                                  document.line_of(("endorsements", index, "endorser"))))
+            problems.append(
+                error(
+                    document.path,
+                    f"{field}.endorser",
+                    f"names {item['endorser']!r}, which is not in {ENDORSERS_DIR}/.",
+                    f"Add {ENDORSERS_DIR}/{item['endorser']}.yml "
+                    f"or use one of: {known}.",
+                    document.line_of(("endorsements", index, "endorser")),
+                )
+            )
             continue
         try:
             issued = dates.parse_instant(item["issued_on"], config.input_zone)
         except dates.DateError as exc:
-            problems.append(error(document.path, f"{field}.issued_on", exc.message, exc.fix,
-                                  document.line_of(("endorsements", index, "issued_on"))))
+            problems.append(
+                error(
+                    document.path,
+                    f"{field}.issued_on",
+                    exc.message,
+                    exc.fix,
+                    document.line_of(("endorsements", index, "issued_on")),
+                )
+            )
             continue
         items.append(Endorsement(item["endorser"], issued, item.get("comment")))
     return tuple(items), problems

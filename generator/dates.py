@@ -37,7 +37,9 @@ def parse_instant(text: str, zone: tzinfo | None) -> datetime:
         try:
             day = date.fromisoformat(text)
         except ValueError as exc:
-            raise DateError(f"is not a real date: {text!r} ({exc}).", "Use YYYY-MM-DD.") from exc
+            raise DateError(
+                f"is not a real date: {text!r} ({exc}).", "Use YYYY-MM-DD."
+            ) from exc
         return datetime.combine(day, time(0), tzinfo=zone or UTC)
     match = _DATETIME.match(text)
     if not match:
@@ -48,12 +50,15 @@ def parse_instant(text: str, zone: tzinfo | None) -> datetime:
     try:
         value = datetime.fromisoformat(text.replace("z", "Z").replace(" ", "T", 1))
     except ValueError as exc:
-        raise DateError(f"is not a real date-time: {text!r} ({exc}).", "Check the numbers.") from exc
+        raise DateError(
+            f"is not a real date-time: {text!r} ({exc}).", "Check the numbers."
+        ) from exc
     if value.tzinfo is None:
         if zone is None:
             raise DateError(
                 f"has no time zone: {text!r}.",
-                "Add an offset like Z or +01:00, or set 'timezone' in content/site.yml.",
+                "Add an offset like Z or +01:00, "
+                "or set 'timezone' in content/site.yml.",
             )
         value = value.replace(tzinfo=zone)
     return value
@@ -69,7 +74,9 @@ def format_instant(value: datetime) -> str:
 
 def end_of_day(day: date, zone: tzinfo) -> datetime:
     """Return the last whole second of a day in a zone."""
-    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone) - timedelta(seconds=1)
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone) - timedelta(
+        seconds=1
+    )
 
 
 def local_date(value: datetime, zone: tzinfo) -> date:

@@ -35,7 +35,9 @@ class Problem:
         return text
 
 
-def error(path: str, field: str, message: str, fix: str, line: int | None = None) -> Problem:
+def error(
+    path: str, field: str, message: str, fix: str, line: int | None = None
+) -> Problem:
     """Build an error-level problem."""
     return Problem(path, line, field, message, fix, Severity.ERROR)
 

@@ -16,10 +16,12 @@ def _validate_link(url: str) -> bool:
     return lowered.startswith(_SAFE_SCHEMES)
 
 
-_renderer = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+_renderer = MarkdownIt(
+    "commonmark", {"html": False, "linkify": False, "typographer": False}
+)
 _renderer.validateLink = _validate_link
 
 
 def render_markdown(text: str) -> str:
-    """Render Markdown to HTML; raw HTML is shown as text and unsafe links are dropped."""
+    """Render Markdown to HTML; raw HTML shows as text, unsafe links are dropped."""
     return _renderer.render(text)

@@ -38,7 +38,9 @@ def compact_json(value: JsonObject) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def issuer_profile(config: SiteConfig, issuer: Profile, image_path: str | None) -> JsonObject:
+def issuer_profile(
+    config: SiteConfig, issuer: Profile, image_path: str | None
+) -> JsonObject:
     """Build the issuer Profile, scoped so only this site's assertions verify."""
     profile = _profile(config, issuer, "Issuer", urls.ISSUER_JSON)
     if image_path:
@@ -72,7 +74,7 @@ def _profile(config: SiteConfig, profile: Profile, kind: str, path: str) -> Json
 
 
 def badge_class(config: SiteConfig, badge: BadgeClass) -> JsonObject:
-    """Build a BadgeClass with its criteria page, Markdown narrative and endorsements."""
+    """Build a BadgeClass with its criteria page, narrative and endorsements."""
     result: JsonObject = {
         "@context": OB2_CONTEXT,
         "type": "BadgeClass",
@@ -157,7 +159,9 @@ def check_published(kind: str, value: JsonObject) -> list[str]:
     """
     validator = _published_validator(kind)
     messages = []
-    for failure in sorted(validator.iter_errors(value), key=lambda f: list(f.absolute_path)):
+    for failure in sorted(
+        validator.iter_errors(value), key=lambda f: list(f.absolute_path)
+    ):
         where = "/".join(str(part) for part in failure.absolute_path) or "(top level)"
         messages.append(f"{value.get('id', kind)}: {where}: {failure.message}")
     return messages

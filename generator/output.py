@@ -27,7 +27,9 @@ class StagedOutput:
         self.target = target.resolve()
         self.target.parent.mkdir(parents=True, exist_ok=True)
         self.staging = Path(
-            tempfile.mkdtemp(prefix=f".{self.target.name}.staging-", dir=self.target.parent)
+            tempfile.mkdtemp(
+                prefix=f".{self.target.name}.staging-", dir=self.target.parent
+            )
         )
         self.written: dict[str, int] = {}
 
@@ -55,7 +57,12 @@ class StagedOutput:
 
     def _safe_path(self, relative: str) -> Path:
         pure = PurePosixPath(relative)
-        if pure.is_absolute() or ".." in pure.parts or not pure.parts or "\\" in relative:
+        if (
+            pure.is_absolute()
+            or ".." in pure.parts
+            or not pure.parts
+            or "\\" in relative
+        ):
             raise OutputError(f"output path escapes the output folder: {relative!r}")
         return self.staging.joinpath(*pure.parts)
 
@@ -67,7 +74,11 @@ class StagedOutput:
                 os.chmod(os.path.join(folder, name), 0o644)
         old = None
         if self.target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.old-", dir=self.target.parent))
+            old = Path(
+                tempfile.mkdtemp(
+                    prefix=f".{self.target.name}.old-", dir=self.target.parent
+                )
+            )
             os.replace(self.target, old / self.target.name)
         os.replace(self.staging, self.target)
         if old is not None:

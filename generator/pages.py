@@ -56,14 +56,18 @@ def badge_summary(site: PageSite, badge: BadgeClass) -> dict[str, Any]:
         "page": site.config.url(urls.criteria_page(badge.slug)),
         "json": site.config.url(urls.badge_json(badge.slug)),
         "image": site.config.url(urls.badge_image(badge.slug, "png")),
-        "svg": site.config.url(urls.badge_image(badge.slug, "svg")) if badge.artwork.svg else None,
+        "svg": site.config.url(urls.badge_image(badge.slug, "svg"))
+        if badge.artwork.svg
+        else None,
         "width": badge.artwork.width,
         "height": badge.artwork.height,
         "endorsements": [
             {
                 "endorser": site.endorsers[item.endorser],
                 "comment": item.comment,
-                "json": site.config.url(urls.endorsement_json(badge.slug, item.endorser)),
+                "json": site.config.url(
+                    urls.endorsement_json(badge.slug, item.endorser)
+                ),
                 "endorser_json": site.config.url(urls.endorser_json(item.endorser)),
                 "date": site.day(item.issued_on),
             }
@@ -72,7 +76,9 @@ def badge_summary(site: PageSite, badge: BadgeClass) -> dict[str, Any]:
     }
 
 
-def award_context(site: PageSite, badge: BadgeClass, award: Award, status: AwardStatus) -> dict[str, Any]:
+def award_context(
+    site: PageSite, badge: BadgeClass, award: Award, status: AwardStatus
+) -> dict[str, Any]:
     """Return the template context of one award page."""
     path = urls.award_page(award.award_id)
     title = f"{award.name}: {badge.name}"

@@ -25,6 +25,8 @@ def create_environment(templates: Path) -> Environment:
     return environment
 
 
-def render_page(environment: Environment, template: str, context: dict[str, Any]) -> bytes:
+def render_page(
+    environment: Environment, template: str, context: dict[str, Any]
+) -> bytes:
     """Render a template to UTF-8 bytes."""
     return environment.get_template(template).render(**context).encode("utf-8")

@@ -17,9 +17,13 @@ from generator import dates
 from generator.errors import Problem, error
 from generator.yamlfile import YamlDocument, format_field
 
-_EMAIL = re.compile(r"^[^@\s]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+_EMAIL = re.compile(
+    r"^[^@\s]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
-_HOSTNAME = re.compile(r"^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
+_HOSTNAME = re.compile(
+    r"^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
+)
 
 formats = FormatChecker(formats=())
 
@@ -74,8 +78,10 @@ def is_instant(value: object) -> bool:
 @cache
 def load_schema(name: str) -> dict[str, Any]:
     """Return a packaged schema by file stem, like 'award'."""
-    text = resources.files("generator.schemas").joinpath(f"{name}.schema.json").read_text(
-        encoding="utf-8"
+    text = (
+        resources.files("generator.schemas")
+        .joinpath(f"{name}.schema.json")
+        .read_text(encoding="utf-8")
     )
     return json.loads(text)
 
@@ -123,7 +129,9 @@ def _to_problem(document: YamlDocument, failure: ValidationError) -> Problem:
         hint = f"Remove it or correct its spelling; the known fields are: {known}."
     elif keyword == "type":
         fmt = failure.schema.get("format")
-        message, hint = _type_message(value, failure.validator_value, location, hint, fmt)
+        message, hint = _type_message(
+            value, failure.validator_value, location, hint, fmt
+        )
     elif keyword in ("minItems", "maxItems"):
         message = f"must have {_count_phrase(failure)}, got {len(value)}."
     elif keyword == "uniqueItems":

@@ -54,17 +54,23 @@ def format_field(location: FieldPath) -> str:
     return text
 
 
-def read_yaml(path: Path, display_path: str) -> tuple[YamlDocument | None, list[Problem]]:
+def read_yaml(
+    path: Path, display_path: str
+) -> tuple[YamlDocument | None, list[Problem]]:
     """Parse one YAML file; return the document or the problems that stop it."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         fix = "Save the file as UTF-8."
-        return None, [error(display_path, "", f"is not valid UTF-8 ({exc.reason}).", fix)]
+        return None, [
+            error(display_path, "", f"is not valid UTF-8 ({exc.reason}).", fix)
+        ]
     return parse_yaml(text, display_path)
 
 
-def parse_yaml(text: str, display_path: str) -> tuple[YamlDocument | None, list[Problem]]:
+def parse_yaml(
+    text: str, display_path: str
+) -> tuple[YamlDocument | None, list[Problem]]:
     """Parse YAML text; return the document or the problems that stop it."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -72,8 +78,10 @@ def parse_yaml(text: str, display_path: str) -> tuple[YamlDocument | None, list[
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         reason = getattr(exc, "problem", None) or str(exc)
-        fix = "Fix the YAML syntax; quote values that contain ': ' or start with a symbol."
-        return None, [error(display_path, "", f"is not valid YAML: {reason}.", fix, line)]
+        fix = "Fix the YAML syntax; quote values that contain ': '."
+        return None, [
+            error(display_path, "", f"is not valid YAML: {reason}.", fix, line)
+        ]
     document = YamlDocument(display_path, None)
     problems: list[Problem] = []
     if node is None:
@@ -84,7 +92,10 @@ def parse_yaml(text: str, display_path: str) -> tuple[YamlDocument | None, list[
 
 
 def _convert(
-    node: yaml.Node, location: FieldPath, document: YamlDocument, problems: list[Problem]
+    node: yaml.Node,
+    location: FieldPath,
+    document: YamlDocument,
+    problems: list[Problem],
 ) -> Any:
     document.lines.setdefault(location, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
@@ -109,14 +120,24 @@ def _convert_mapping(
         line = key_node.start_mark.line + 1
         if not isinstance(key, str) or key == "<<":
             problems.append(
-                error(document.path, format_field(location), "has a key that is not "
-                      "plain text.", "Use simple `name: value` keys.", line)
+                error(
+                    document.path,
+                    format_field(location),
+                    "has a key that is not plain text.",
+                    "Use simple `name: value` keys.",
+                    line,
+                )
             )
             continue
         if key in result:
             problems.append(
-                error(document.path, format_field((*location, key)), "is given twice.",
-                      "Keep one of the two entries.", line)
+                error(
+                    document.path,
+                    format_field((*location, key)),
+                    "is given twice.",
+                    "Keep one of the two entries.",
+                    line,
+                )
             )
             continue
         child = (*location, key)
