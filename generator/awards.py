@@ -217,6 +217,25 @@ def _check_date_order(
                     f"Use {shown(latest)} or earlier, or remove the field.",
                 )
             )
+    revoked = values.get("revoked_on")
+    if revoked and issued and revoked < issued:
+        problems.append(
+            _problem(
+                document,
+                "revoked_on",
+                "is before issued_on.",
+                "Use the date the award was withdrawn, on or after issued_on.",
+            )
+        )
+    if revoked and revoked > now:
+        problems.append(
+            _problem(
+                document,
+                "revoked_on",
+                f"is in the future ({shown(revoked)}).",
+                "Revoke with today's date or an earlier one.",
+            )
+        )
     if decided and received and decided < received:
         problems.append(
             _problem(

@@ -19,6 +19,12 @@ from generator.config import SiteConfig, load_site_config, resolve_build_time
 from generator.content import SiteContent, load_content
 from generator.dates import DateError
 from generator.errors import BuildFailed, Problem, Severity, error
+from generator.guards import (
+    check_base_url_move,
+    check_born_expired,
+    check_missing_awards,
+)
+from generator.ledger import read_ledger, record_ids
 from generator.models import Award, AwardStatus, BadgeClass, award_status
 from generator.output import OutputError, StagedOutput
 from generator.pages import PageSite, award_context, badge_summary
@@ -41,19 +47,21 @@ class BuildResult:
     badges: int = 0
     current: int = 0
     expired: int = 0
+    revoked: int = 0
     files: int = 0
     seconds: float = 0.0
     warnings: list[Problem] = field(default_factory=list)
 
     def summary(self) -> str:
         """Return the one-line summary the CLI prints."""
-        awards = self.current + self.expired
+        awards = self.current + self.expired + self.revoked
         badge_word = "badge" if self.badges == 1 else "badges"
         award_word = "award" if awards == 1 else "awards"
+        revoked = f", {self.revoked} revoked" if self.revoked else ""
         return (
             f"Built {self.badges} {badge_word}, {awards} {award_word} "
-            f"({self.current} current, {self.expired} expired), {self.files} files "
-            f"in {self.seconds:.2f} s into {self.output}"
+            f"({self.current} current, {self.expired} expired{revoked}), "
+            f"{self.files} files in {self.seconds:.2f} s into {self.output}"
         )
 
 
@@ -74,8 +82,14 @@ def load_site(
     today: str | None = None,
     strict: bool = False,
     environ: Mapping[str, str] | None = None,
+    force_base_url: bool = False,
+    previous_output: Path | None = None,
 ) -> LoadedSite:
-    """Read and check all input; raise BuildFailed listing every problem."""
+    """Read and check all input; raise BuildFailed listing every problem.
+
+    `previous_output` is the output folder whose manifest serves as the ledger
+    of published awards when the project is not a git work tree.
+    """
     config, problems = load_site_config(root, base_url)
     if config is None:
         raise BuildFailed(problems)
@@ -88,6 +102,12 @@ def load_site(
         config, content.badges, now, content.failed_badges
     )
     problems += award_problems
+    ledger = read_ledger(root, previous_output or root / "output")
+    problems += check_missing_awards(ledger, record_ids(root))
+    problems += check_born_expired(config, ledger, awards, now)
+    problems += check_base_url_move(
+        config, ledger, config.previous_base_urls, force_base_url
+    )
     failing = [p for p in problems if strict or p.severity is Severity.ERROR]
     if failing:
         raise BuildFailed(problems)
@@ -101,10 +121,13 @@ def build_site(
     today: str | None = None,
     strict: bool = False,
     environ: Mapping[str, str] | None = None,
+    force_base_url: bool = False,
 ) -> BuildResult:
     """Build the site into `output`; raise BuildFailed before writing anything."""
     started = time.perf_counter()
-    site = load_site(root, base_url, today, strict, environ)
+    site = load_site(
+        root, base_url, today, strict, environ, force_base_url, previous_output=output
+    )
     logger.info(
         "loaded %d badges and %d awards", len(site.content.badges), len(site.awards)
     )
@@ -135,7 +158,9 @@ def build_site(
                     site.config, badge, award, status, environment, pages
                 ):
                     staged.write(path, data)
-                if status is AwardStatus.EXPIRED:
+                if status is AwardStatus.REVOKED:
+                    result.revoked += 1
+                elif status is AwardStatus.EXPIRED:
                     result.expired += 1
                 else:
                     result.current += 1
@@ -181,12 +206,18 @@ def published_documents(
                 "Endorsement",
                 openbadges.endorsement(config, badge, item),
             )
+    documents[urls.REVOCATION_LIST_JSON] = (
+        "RevocationList",
+        openbadges.revocation_list(config, site.awards),
+    )
     for award in site.awards:
-        badge = content.badges[award.badge_slug]
-        documents[urls.assertion_json(award.award_id)] = (
-            "Assertion",
-            openbadges.assertion(config, badge, award),
-        )
+        path = urls.assertion_json(award.award_id)
+        if award.revoked_on is not None:
+            revoked = openbadges.revoked_assertion(config, award)
+            documents[path] = ("RevokedAssertion", revoked)
+        else:
+            badge = content.badges[award.badge_slug]
+            documents[path] = ("Assertion", openbadges.assertion(config, badge, award))
     return documents
 
 
@@ -248,7 +279,7 @@ def _site_files(
 ) -> list[OutputFile]:
     files: list[OutputFile] = [(".nojekyll", b"")]
     for path, (kind, document) in documents.items():
-        if kind != "Assertion":
+        if kind not in ("Assertion", "RevokedAssertion"):
             files.append((path, openbadges.dump_json_bytes(document)))
     content = site.content
     if content.issuer_image is not None:
@@ -307,6 +338,16 @@ def award_files(
     The result depends only on the arguments, so awards can be built in any
     order or in parallel.
     """
+    context = award_context(pages, badge, award, status)
+    page = urls.file_for(urls.award_page(award.award_id))
+    if status is AwardStatus.REVOKED:
+        # Baked copies made before revocation still point at the JSON URL,
+        # which now answers "revoked"; no new images are offered.
+        stub = openbadges.revoked_assertion(config, award)
+        return [
+            (urls.assertion_json(award.award_id), openbadges.dump_json_bytes(stub)),
+            (page, render_page(environment, "award.html", context)),
+        ]
     document = openbadges.assertion(config, badge, award)
     baked_text = openbadges.compact_json(document)
     files = [
@@ -319,8 +360,6 @@ def award_files(
     if badge.artwork.svg:
         svg = bake_svg(badge.artwork.svg, document["id"], baked_text)
         files.append((urls.assertion_image(award.award_id, "svg"), svg))
-    context = award_context(pages, badge, award, status)
-    page = urls.file_for(urls.award_page(award.award_id))
     files.append((page, render_page(environment, "award.html", context)))
     return files
 
@@ -329,7 +368,13 @@ def _manifest(site: LoadedSite, result: BuildResult) -> bytes:
     manifest = {
         "generator": f"badgesite {__version__}",
         "base_url": site.config.base_url,
+        "preview": site.config.preview,
         "badges": result.badges,
-        "awards": {"current": result.current, "expired": result.expired},
+        "awards": {
+            "current": result.current,
+            "expired": result.expired,
+            "revoked": result.revoked,
+        },
+        "award_ids": [award.award_id for award in site.awards],
     }
     return (json.dumps(manifest, indent=2) + "\n").encode("utf-8")

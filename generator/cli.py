@@ -100,12 +100,19 @@ def main(verbose: int, quiet: bool) -> None:
 )
 @today_option
 @strict_option
+@click.option(
+    "--force-base-url",
+    is_flag=True,
+    help="Build even though awards were published under another base URL. "
+    "Their badges stop verifying unless the old address keeps serving them.",
+)
 def build_command(
     project: Path,
     base_url: str | None,
     output: Path | None,
     today: str | None,
     strict: bool,
+    force_base_url: bool,
 ) -> None:
     """Build the site into the output folder.
 
@@ -116,7 +123,12 @@ def build_command(
     target = output if output is not None else project / "output"
     try:
         result = build_site(
-            project, target, base_url=base_url, today=today, strict=strict
+            project,
+            target,
+            base_url=base_url,
+            today=today,
+            strict=strict,
+            force_base_url=force_base_url,
         )
     except BuildFailed as exc:
         _print_problems(exc.problems)

@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 
 from generator import dates
 from generator.errors import Problem, error
+from generator.origin import BaseUrlKind, BaseUrlRejected, classify_base_url
 from generator.schema import check_document, is_http_url
-from generator.yamlfile import read_yaml
+from generator.yamlfile import YamlDocument, read_yaml
 
 SITE_FILE = "content/site.yml"
 
@@ -29,6 +30,8 @@ class SiteConfig:
     zone_name: str
     has_zone: bool
     cname: str | None = None
+    preview: bool = False
+    previous_base_urls: tuple[str, ...] = ()
 
     @property
     def input_zone(self) -> tzinfo | None:
@@ -54,8 +57,10 @@ def load_site_config(
     if base_url is not None:
         document.data["base_url"] = base_url
     problems += check_document(document, "site")
+    if not problems:
+        problems += _origin_problems(document, base_url)
     if base_url is not None:
-        problems = [_base_url_option_problem(p, base_url) for p in problems]
+        problems = [_base_url_option_problem(p) for p in problems]
     if problems:
         return None, problems
     data = document.data
@@ -69,19 +74,25 @@ def load_site_config(
         zone_name=zone_name,
         has_zone="timezone" in data,
         cname=data.get("cname"),
+        preview=classify_base_url(data["base_url"]) is BaseUrlKind.PREVIEW,
+        previous_base_urls=tuple(data.get("previous_base_urls", [])),
     )
     return config, []
 
 
-def _base_url_option_problem(problem: Problem, base_url: str) -> Problem:
+def _origin_problems(document: YamlDocument, base_url: str | None) -> list[Problem]:
+    try:
+        classify_base_url(document.data["base_url"])
+    except BaseUrlRejected as exc:
+        line = None if base_url is not None else document.line_of(("base_url",))
+        return [error(SITE_FILE, "base_url", exc.message, exc.fix, line)]
+    return []
+
+
+def _base_url_option_problem(problem: Problem) -> Problem:
     if problem.field != "base_url":
         return problem
-    return error(
-        "--base-url",
-        "",
-        f"is invalid: got {base_url!r}.",
-        "Give an absolute http(s) URL ending in '/', like http://127.0.0.1:8000/.",
-    )
+    return error("--base-url", "", problem.message, problem.fix)
 
 
 def parse_base_url_option(value: str) -> str | None:

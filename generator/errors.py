@@ -13,7 +13,7 @@ class Severity(Enum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong with one field of one input file."""
 
@@ -53,13 +53,13 @@ class BuildFailed(Exception):
     """Raised with every problem of a build once all input has been checked."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(problems)
+        self.problems = sorted(problems, key=problem_order)
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
         lines = [problem.format() for problem in self.problems]
         super().__init__(f"{count} {noun}:\n" + "\n".join(lines))
 
 
-def errors_only(problems: list[Problem]) -> list[Problem]:
-    """Return the problems that fail a build without --strict."""
-    return [p for p in problems if p.severity is Severity.ERROR]
+def problem_order(problem: Problem) -> tuple[str, int, str, str]:
+    """Return a sort key that lists problems by file, then line, then field."""
+    return (problem.path, problem.line or 0, problem.field, problem.message)

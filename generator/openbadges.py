@@ -45,6 +45,7 @@ def issuer_profile(
     profile = _profile(config, issuer, "Issuer", urls.ISSUER_JSON)
     if image_path:
         profile["image"] = config.url(image_path)
+    profile["revocationList"] = config.url(urls.REVOCATION_LIST_JSON)
     # Everything else on the same host (other projects on user.github.io)
     # must not be able to host assertions in this issuer's name.
     profile["verification"] = {
@@ -136,6 +137,41 @@ def assertion(config: SiteConfig, badge: BadgeClass, award: Award) -> JsonObject
     if evidence:
         result["evidence"] = evidence
     return result
+
+
+def revoked_assertion(config: SiteConfig, award: Award) -> JsonObject:
+    """Build the stub served at a revoked award's URL, without recipient data.
+
+    GitHub Pages cannot answer 410 Gone, so the body carries the revocation.
+    """
+    result: JsonObject = {
+        "@context": OB2_CONTEXT,
+        "type": "Assertion",
+        "id": config.url(urls.assertion_json(award.award_id)),
+        "revoked": True,
+    }
+    if award.revocation_reason:
+        result["revocationReason"] = award.revocation_reason
+    return result
+
+
+def revocation_list(config: SiteConfig, awards: list[Award]) -> JsonObject:
+    """Build the issuer's RevocationList of every revoked award."""
+    entries = []
+    for award in awards:
+        if award.revoked_on is None:
+            continue
+        entry: JsonObject = {"id": config.url(urls.assertion_json(award.award_id))}
+        if award.revocation_reason:
+            entry["revocationReason"] = award.revocation_reason
+        entries.append(entry)
+    return {
+        "@context": OB2_CONTEXT,
+        "type": "RevocationList",
+        "id": config.url(urls.REVOCATION_LIST_JSON),
+        "issuer": config.url(urls.ISSUER_JSON),
+        "revokedAssertions": entries,
+    }
 
 
 def _evidence(badge: BadgeClass, item: Evidence) -> JsonObject:

@@ -34,6 +34,8 @@ class PageSite:
             "issuer_page": self.config.url(urls.ISSUER_PAGE),
             "issuer_json": self.config.url(urls.ISSUER_JSON),
             "css_url": self.config.url("static/site.css"),
+            "preview": self.config.preview,
+            "noindex": False,
         }
 
     def day(self, value: datetime) -> str:
@@ -111,6 +113,9 @@ def award_context(
             ],
             "assessor_count": len(award.assessors),
             "decision": site.day(award.decision_on),
+            "revoked_on": site.day(award.revoked_on) if award.revoked_on else None,
+            "revocation_reason": award.revocation_reason,
+            "noindex": status is AwardStatus.REVOKED,
         }
     )
     return context
