@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test lint serve clean
+.PHONY: site test lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ site: $(STAMP)
 test: $(STAMP)
 	tests/validator/setup_venv.sh
 	$(BIN)/pytest -q
+
+## bench: compare build time and memory for 100 and 1,000 awards
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_build.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests
