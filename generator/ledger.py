@@ -86,9 +86,15 @@ def _read_git_ledger(root: Path, prefix: str) -> Ledger:
     if _git(root, "rev-parse", "--verify", "-q", "HEAD") is None:
         return ledger
     log = _git(
-        root, "log", "--no-renames", "--diff-filter=A", "--name-only",
-        "--format=%x00%ct", "--", "assertions/",
-    )  # fmt: skip
+        root,
+        "log",
+        "--no-renames",
+        "--diff-filter=A",
+        "--name-only",
+        "--format=%x00%ct",
+        "--",
+        "assertions/",
+    )
     when: datetime | None = None
     for line in (log or "").splitlines():
         if line.startswith("\x00"):

@@ -161,9 +161,14 @@ def _type_message(
         shown = str(value).lower() if isinstance(value, bool) else str(value)
         fix = f'YAML read it as {source}; quote it: {key}: "{shown}".'
         return f"must be text, got {shown}.", fix
-    names = {"string": "text", "integer": "a whole number", "array": "a list",
-             "object": "a mapping of fields", "boolean": "true or false",
-             "number": "a number"}  # fmt: skip
+    names = {
+        "string": "text",
+        "integer": "a whole number",
+        "array": "a list",
+        "object": "a mapping of fields",
+        "boolean": "true or false",
+        "number": "a number",
+    }
     wanted = names.get(expected, expected) if isinstance(expected, str) else expected
     return f"must be {wanted}, got {_show(value)}.", hint
 

@@ -82,9 +82,19 @@ def test_check_writes_nothing(cli_runner, site_tree):
 def test_console_script_runs(site_tree, tmp_path):
     script = Path(sys.executable).parent / "badgesite"
     completed = subprocess.run(
-        [str(script), "build", "--project", str(site_tree), "--output",
-         str(tmp_path / "out"), "--today", TODAY],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        [
+            str(script),
+            "build",
+            "--project",
+            str(site_tree),
+            "--output",
+            str(tmp_path / "out"),
+            "--today",
+            TODAY,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert completed.returncode == 0, completed.stderr
     assert "Built 1 badge" in completed.stdout

@@ -47,8 +47,9 @@ def _git(root: Path, *args: str, date: str = "2026-06-01T12:00:00Z") -> None:
         "GIT_COMMITTER_NAME": "Test",
         "GIT_COMMITTER_EMAIL": "test@example.org",
     }
-    subprocess.run(["git", "-C", str(root), *args], check=True, env=env,
-                   capture_output=True)  # fmt: skip
+    subprocess.run(
+        ["git", "-C", str(root), *args], check=True, env=env, capture_output=True
+    )
 
 
 def _commit_all(root: Path, message: str, date: str = "2026-06-01T12:00:00Z") -> None:
@@ -216,8 +217,9 @@ def test_base_url_refused(site_tree, base_url, fragment):
     assert problems[0].startswith("--base-url: ")
     assert fragment in problems[0]
     site_yml = site_tree / "content/site.yml"
-    site_yml.write_text(site_yml.read_text().replace(
-        "https://demo.example.org/badges/", base_url))  # fmt: skip
+    site_yml.write_text(
+        site_yml.read_text().replace("https://demo.example.org/badges/", base_url)
+    )
     problems = _problems(site_tree)
     assert problems[0].startswith("content/site.yml:2: field 'base_url'")
 
@@ -240,8 +242,11 @@ def test_public_build_has_no_preview_banner(build_output):
 
 def _move_base_url(root: Path) -> None:
     site_yml = root / "content/site.yml"
-    site_yml.write_text(site_yml.read_text().replace(
-        "https://demo.example.org/badges/", "https://new.example.org/"))  # fmt: skip
+    site_yml.write_text(
+        site_yml.read_text().replace(
+            "https://demo.example.org/badges/", "https://new.example.org/"
+        )
+    )
 
 
 def test_base_url_change_refused_after_publishing(git_site):
@@ -255,8 +260,11 @@ def test_base_url_change_refused_after_publishing(git_site):
     _commit_all(git_site, "Move the site")
     assert len(_problems(git_site)) == 1  # committing the move does not hide it
     assert _build(git_site, force_base_url=True).current == 1
-    _append(git_site, "content/site.yml",
-            "previous_base_urls: ['https://demo.example.org/badges/']\n")  # fmt: skip
+    _append(
+        git_site,
+        "content/site.yml",
+        "previous_base_urls: ['https://demo.example.org/badges/']\n",
+    )
     assert _build(git_site).current == 1
 
 
