@@ -146,6 +146,7 @@ def build_site(
         site.content.endorsers,
         site.content.badges,
         site.now,
+        issuer_image=_issuer_image_url(site),
     )
     with StagedOutput(output) as staged:
         try:
@@ -174,6 +175,13 @@ def build_site(
         staged.commit()
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _issuer_image_url(site: LoadedSite) -> str | None:
+    image = site.content.issuer_image
+    if image is None:
+        return None
+    return site.config.url(urls.issuer_image("svg" if image.svg else "png"))
 
 
 def published_documents(

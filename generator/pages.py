@@ -20,6 +20,7 @@ class PageSite:
     endorsers: dict[str, Profile]
     badges: dict[str, BadgeClass]
     now: datetime
+    issuer_image: str | None = None
 
     def base_context(self, path: str, title: str) -> dict[str, Any]:
         """Return the variables shared by all templates."""
@@ -34,6 +35,7 @@ class PageSite:
             "issuer_page": self.config.url(urls.ISSUER_PAGE),
             "issuer_json": self.config.url(urls.ISSUER_JSON),
             "css_url": self.config.url("static/site.css"),
+            "issuer_image": self.issuer_image,
             "preview": self.config.preview,
             "noindex": False,
         }
