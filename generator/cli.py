@@ -10,7 +10,8 @@ from pathlib import Path
 
 import click
 
-from generator import __version__
+from generator import __version__, sitecheck
+from generator.annotations import format_github
 from generator.build import build_site, load_site
 from generator.config import parse_base_url_option
 from generator.errors import BuildFailed, Problem
@@ -18,9 +19,13 @@ from generator.errors import BuildFailed, Problem
 logger = logging.getLogger("generator")
 
 
-def _print_problems(problems: list[Problem]) -> None:
+def _print_problems(problems: list[Problem], style: str = "text") -> None:
     for problem in problems:
-        click.echo(problem.format(), err=True)
+        if style == "github":
+            # The runner reads workflow commands from standard output.
+            click.echo(format_github(problem))
+        else:
+            click.echo(problem.format(), err=True)
 
 
 def _check_base_url(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -53,6 +58,15 @@ today_option = click.option(
     "that decides which awards are expired. Default: SOURCE_DATE_EPOCH if set, else now.",
 )
 strict_option = click.option("--strict", is_flag=True, help="Treat warnings as problems (exit 1).")
+format_option = click.option(
+    "--format",
+    "style",
+    type=click.Choice(["text", "github"]),
+    default="text",
+    show_default=True,
+    help="How to print problems: text lines on stderr, or GitHub Actions ::error and "
+    "::warning commands on stdout, which annotate the file and line in a workflow run.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -73,7 +87,15 @@ def main(verbose: int, quiet: bool) -> None:
 )
 @today_option
 @strict_option
-def build_command(project: Path, base_url: str | None, output: Path | None, today: str | None, strict: bool) -> None:
+@format_option
+def build_command(
+    project: Path,
+    base_url: str | None,
+    output: Path | None,
+    today: str | None,
+    strict: bool,
+    style: str,
+) -> None:
     """Build the site into the output folder.
 
     Every problem of every file is listed at once; on any problem nothing is
@@ -84,9 +106,9 @@ def build_command(project: Path, base_url: str | None, output: Path | None, toda
     try:
         result = build_site(project, target, base_url=base_url, today=today, strict=strict)
     except BuildFailed as exc:
-        _print_problems(exc.problems)
+        _print_problems(exc.problems, style)
         raise click.ClickException(f"build failed with {len(exc.problems)} problem(s); output left unchanged") from exc
-    _print_problems(result.warnings)
+    _print_problems(result.warnings, style)
     click.echo(result.summary())
 
 
@@ -95,7 +117,10 @@ def build_command(project: Path, base_url: str | None, output: Path | None, toda
 @base_url_option
 @today_option
 @strict_option
-def check_command(project: Path, base_url: str | None, today: str | None, strict: bool) -> None:
+@format_option
+def check_command(
+    project: Path, base_url: str | None, today: str | None, strict: bool, style: str
+) -> None:
     """Check content and award records without writing anything.
 
     Exit codes: 0 clean (warnings allowed unless --strict), 1 problems, 2 bad arguments.
@@ -103,8 +128,50 @@ def check_command(project: Path, base_url: str | None, today: str | None, strict
     try:
         site = load_site(project, base_url=base_url, today=today, strict=strict)
     except BuildFailed as exc:
-        _print_problems(exc.problems)
+        _print_problems(exc.problems, style)
         raise click.ClickException(f"check found {len(exc.problems)} problem(s)") from exc
-    _print_problems(site.warnings)
+    _print_problems(site.warnings, style)
     click.echo(f"OK: {len(site.content.badges)} badge(s), {len(site.awards)} award(s), "
                f"{len(site.warnings)} warning(s)")
+
+
+@main.command("check-output")
+@project_option
+@click.option(
+    "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Built site to check. Default: output/ in the project folder.",
+)
+@click.option(
+    "--base-url", callback=_check_base_url, default=None,
+    help="URL the site is served from, ending in '/'. Default: base_url in the "
+    "output's badgesite.json.",
+)
+@click.option(
+    "--pages-url", default=None, metavar="URL",
+    help="URL GitHub Pages reports for this repository (the base_url output of "
+    "actions/configure-pages); fail if the site was built for another URL.",
+)
+@format_option
+def check_output_command(
+    project: Path,
+    output: Path | None,
+    base_url: str | None,
+    pages_url: str | None,
+    style: str,
+) -> None:
+    """Check a built site as a static host will serve it.
+
+    Every link under the base URL must resolve to a file with the right
+    extension, every JSON id must be its own URL, and no link may point at
+    localhost unless the base URL does. Exit codes: 0 clean, 1 problems,
+    2 bad arguments.
+    """
+    target = output if output is not None else project / "output"
+    report = sitecheck.check_output(target, base_url=base_url, pages_url=pages_url)
+    if report.problems:
+        _print_problems(report.problems, style)
+        count = len(report.problems)
+        raise click.ClickException(f"check-output found {count} problem(s) in {target}")
+    click.echo(
+        f"OK: {report.files} files, {report.links} links under {report.base_url}"
+    )
