@@ -31,7 +31,7 @@ REBUILD = "Rebuild with `badgesite build` and do not edit the output folder by h
 _TEXT_SUFFIXES = {".html", ".json", ".css", ".svg", ".txt", ".xml", ".js", ".md", ""}
 _LOOPBACK_LINK = re.compile(
     rb"https?://(?:localhost|127(?:\.[0-9]{1,3}){3}|\[::1\]|0\.0\.0\.0)(?::[0-9]+)?"
-    rb"(?=[/\"'\s<>?#)\]]|$)",
+    rb"(?:[/?#][^\x00-\x20\x7f-\xff\"'<>)\]]*)?(?=[\x00-\x20\x7f-\xff\"'<>)\]]|$)",
     re.IGNORECASE,
 )
 _CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)['"]?\s*\)""")
@@ -409,7 +409,7 @@ def _json_expect(location: FieldPath) -> Expect | None:
         return None  # a URL prefix for verification, not a link
     if key == "id":
         if len(location) == 1:
-            return JSON
+            return None  # compared with the served URL by check_served_id
         if parent == "criteria":
             return PAGE
         if parent == "image":

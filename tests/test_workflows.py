@@ -32,7 +32,9 @@ BUILD_EPOCH = "1796342400"
 
 _EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
 _STEP_REFERENCE = re.compile(r"\bsteps\.([A-Za-z_][A-Za-z0-9_-]*)\.")
-_PINNED_ACTION = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@(v[0-9]+|[0-9a-f]{40})$")
+_PINNED_ACTION = re.compile(
+    r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@(v[0-9]+|[0-9a-f]{40})$"
+)
 
 
 @cache
@@ -72,7 +74,9 @@ def _cross_reference_problems(jobs: dict[str, Any], name: str) -> list[str]:
         step_ids = {step.get("id") for step in steps if isinstance(step, dict)}
         for referenced in _STEP_REFERENCE.findall(_expressions(job)):
             if referenced not in step_ids:
-                messages.append(f"{name}: jobs/{job_id}: unknown step id {referenced!r}")
+                messages.append(
+                    f"{name}: jobs/{job_id}: unknown step id {referenced!r}"
+                )
         for index, step in enumerate(steps):
             uses = step.get("uses") if isinstance(step, dict) else None
             if uses and not _PINNED_ACTION.match(uses):
@@ -93,7 +97,9 @@ def _workflow_files() -> list[Path]:
 
 
 def _load(name: str) -> dict[str, Any]:
-    document, problems = parse_yaml((WORKFLOWS / name).read_text(encoding="utf-8"), name)
+    document, problems = parse_yaml(
+        (WORKFLOWS / name).read_text(encoding="utf-8"), name
+    )
     assert not problems
     assert document is not None
     return document.data
@@ -114,8 +120,8 @@ def test_workflow_passes_lint(path: Path):
 
 
 BREAKS = [
-    ("runs-on: ubuntu-latest\n    permissions:\n      contents: read\n      pages: read",
-     "runs_on: ubuntu-latest\n    permissions:\n      contents: read\n      pages: read",
+    ("runs-on: ubuntu-latest\n    permissions:\n      contents: read\n      pages:",
+     "runs_on: ubuntu-latest\n    permissions:\n      contents: read\n      pages:",
      "jobs/build"),
     ("cancel-in-progress: false", "cancel-in-progress: sometimes", "concurrency"),
     ("id-token: write", "id-token: admin", "permissions"),
@@ -151,7 +157,10 @@ def test_deploy_triggers_on_push():
 def test_deploy_job_permissions_and_concurrency():
     workflow = _load("deploy.yml")
     assert workflow["concurrency"]["group"] == "pages"
-    assert workflow["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert workflow["jobs"]["deploy"]["permissions"] == {
+        "pages": "write",
+        "id-token": "write",
+    }
     assert workflow["jobs"]["deploy"]["needs"] == "build"
     assert workflow["jobs"]["deploy"]["environment"]["name"] == "github-pages"
 
@@ -171,7 +180,8 @@ def test_deploy_uses_pages_actions():
 def test_deploy_artifact_keeps_dot_files():
     workflow = _load("deploy.yml")
     upload = next(
-        step for step in workflow["jobs"]["build"]["steps"]
+        step
+        for step in workflow["jobs"]["build"]["steps"]
         if step.get("uses", "").startswith("actions/upload-pages-artifact@")
     )
     assert upload["with"]["path"] == "output/"
@@ -190,7 +200,8 @@ def test_deploy_runs_tests_check_and_output_check():
 def test_deploy_python_is_311():
     workflow = _load("deploy.yml")
     setup = next(
-        step for step in workflow["jobs"]["build"]["steps"]
+        step
+        for step in workflow["jobs"]["build"]["steps"]
         if step.get("uses", "").startswith("actions/setup-python@")
     )
     assert setup["with"]["python-version"] == "3.11"
@@ -212,16 +223,25 @@ def _badgesite_commands(name: str, job: str, pages_url: str) -> list[list[str]]:
     return commands
 
 
-@pytest.mark.parametrize(("name", "job"), [("deploy.yml", "build"), ("check.yml", "check")])
+@pytest.mark.parametrize(
+    ("name", "job"), [("deploy.yml", "build"), ("check.yml", "check")]
+)
 def test_workflow_commands_pass_on_shipped_site(
-    shipped_tree: Path, cli_runner: CliRunner, monkeypatch: pytest.MonkeyPatch,
-    name: str, job: str,
+    shipped_tree: Path,
+    cli_runner: CliRunner,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    job: str,
 ):
     monkeypatch.chdir(shipped_tree)
-    commands = _badgesite_commands(name, job, "https://example.github.io/industry-badges")
+    commands = _badgesite_commands(
+        name, job, "https://example.github.io/industry-badges"
+    )
     assert len(commands) == 3
     for arguments in commands:
-        result = cli_runner.invoke(main, arguments, env={"SOURCE_DATE_EPOCH": BUILD_EPOCH})
+        result = cli_runner.invoke(
+            main, arguments, env={"SOURCE_DATE_EPOCH": BUILD_EPOCH}
+        )
         assert result.exit_code == 0, (arguments, result.output)
         assert "::error" not in result.output
 
@@ -230,7 +250,9 @@ def test_deploy_commands_fail_for_wrong_pages_url(
     shipped_tree: Path, cli_runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ):
     monkeypatch.chdir(shipped_tree)
-    commands = _badgesite_commands("deploy.yml", "build", "https://alice.github.io/badges")
+    commands = _badgesite_commands(
+        "deploy.yml", "build", "https://alice.github.io/badges"
+    )
     results = [
         cli_runner.invoke(main, arguments, env={"SOURCE_DATE_EPOCH": BUILD_EPOCH})
         for arguments in commands
