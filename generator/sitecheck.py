@@ -1,9 +1,10 @@
 """Check a built site the way a static host such as GitHub Pages will serve it.
 
 Every link under the base URL, in JSON and in HTML, must name a file in the
-output folder with the extension its use needs (Pages picks the Content-Type
-from the extension), every JSON object's `id` must be the URL it is served at,
-and nothing may point at this machine unless the build is a local preview.
+output folder. That file needs the extension its use calls for, because Pages
+picks the Content-Type from the extension. Every JSON object's `id` must be the
+URL it is served at, and no link may point at the build machine unless the
+build is a local preview.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ _CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)['"]?\s*\)""")
 
 
 class Expect(NamedTuple):
-    """What a link must point at: a description and the allowed file extensions."""
+    """The kind of file a link needs: a description and the allowed extensions."""
 
     what: str
     suffixes: tuple[str, ...]
@@ -99,7 +100,7 @@ def read_manifest_base_url(
 def check_output(
     output: Path, base_url: str | None = None, pages_url: str | None = None
 ) -> OutputReport:
-    """Check every file and link of a built site; return all problems at once.
+    """Check every file and link of a built site and return all problems at once.
 
     `base_url` defaults to the one in output/badgesite.json. `pages_url` is the
     URL GitHub Pages reports for the repository; when given, the site must

