@@ -12,7 +12,7 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from generator import __version__, openbadges, urls
+from generator import __version__, hosting, openbadges, urls
 from generator.awards import load_awards
 from generator.baking import bake_png, bake_svg
 from generator.config import SiteConfig, load_site_config, resolve_build_time
@@ -286,6 +286,9 @@ def _site_files(
     pages: PageSite,
 ) -> list[OutputFile]:
     files: list[OutputFile] = [(".nojekyll", b"")]
+    cname = hosting.cname_file(site.config.base_url, site.config.cname)
+    if cname is not None:
+        files.append((hosting.CNAME_FILE, cname))
     for path, (kind, document) in documents.items():
         if kind not in ("Assertion", "RevokedAssertion"):
             files.append((path, openbadges.dump_json_bytes(document)))

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import click
 
-from generator import __version__
+from generator import __version__, sitecheck
+from generator.annotations import format_github
 from generator.build import build_site, load_site
 from generator.config import parse_base_url_option
 from generator.errors import BuildFailed, Problem
@@ -18,9 +19,13 @@ from generator.errors import BuildFailed, Problem
 logger = logging.getLogger("generator")
 
 
-def _print_problems(problems: list[Problem]) -> None:
+def _print_problems(problems: list[Problem], style: str = "text") -> None:
     for problem in problems:
-        click.echo(problem.format(), err=True)
+        if style == "github":
+            # The runner reads workflow commands from standard output.
+            click.echo(format_github(problem))
+        else:
+            click.echo(problem.format(), err=True)
 
 
 def _check_base_url(
@@ -76,6 +81,15 @@ today_option = click.option(
 strict_option = click.option(
     "--strict", is_flag=True, help="Treat warnings as problems (exit 1)."
 )
+format_option = click.option(
+    "--format",
+    "style",
+    type=click.Choice(["text", "github"]),
+    default="text",
+    show_default=True,
+    help="How to print problems: text lines on stderr, or GitHub Actions ::error and "
+    "::warning commands on stdout, which annotate the file and line in a workflow run.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -106,6 +120,7 @@ def main(verbose: int, quiet: bool) -> None:
     help="Build even though awards were published under another base URL. "
     "Their badges stop verifying unless the old address keeps serving them.",
 )
+@format_option
 def build_command(
     project: Path,
     base_url: str | None,
@@ -113,6 +128,7 @@ def build_command(
     today: str | None,
     strict: bool,
     force_base_url: bool,
+    style: str,
 ) -> None:
     """Build the site into the output folder.
 
@@ -131,11 +147,11 @@ def build_command(
             force_base_url=force_base_url,
         )
     except BuildFailed as exc:
-        _print_problems(exc.problems)
+        _print_problems(exc.problems, style)
         raise click.ClickException(
             f"build failed with {len(exc.problems)} problem(s); output left unchanged"
         ) from exc
-    _print_problems(result.warnings)
+    _print_problems(result.warnings, style)
     click.echo(result.summary())
 
 
@@ -144,8 +160,9 @@ def build_command(
 @base_url_option
 @today_option
 @strict_option
+@format_option
 def check_command(
-    project: Path, base_url: str | None, today: str | None, strict: bool
+    project: Path, base_url: str | None, today: str | None, strict: bool, style: str
 ) -> None:
     """Check content and award records without writing anything.
 
@@ -154,12 +171,60 @@ def check_command(
     try:
         site = load_site(project, base_url=base_url, today=today, strict=strict)
     except BuildFailed as exc:
-        _print_problems(exc.problems)
+        _print_problems(exc.problems, style)
         raise click.ClickException(
             f"check found {len(exc.problems)} problem(s)"
         ) from exc
-    _print_problems(site.warnings)
+    _print_problems(site.warnings, style)
     click.echo(
         f"OK: {len(site.content.badges)} badge(s), {len(site.awards)} award(s), "
         f"{len(site.warnings)} warning(s)"
+    )
+
+
+@main.command("check-output")
+@project_option
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Built site to check. Default: output/ in the project folder.",
+)
+@click.option(
+    "--base-url",
+    callback=_check_base_url,
+    default=None,
+    help="URL the site is served from, ending in '/'. Default: base_url in the "
+    "output's badgesite.json.",
+)
+@click.option(
+    "--pages-url",
+    default=None,
+    metavar="URL",
+    help="URL GitHub Pages reports for this repository (the base_url output of "
+    "actions/configure-pages); fail if the site was built for another URL.",
+)
+@format_option
+def check_output_command(
+    project: Path,
+    output: Path | None,
+    base_url: str | None,
+    pages_url: str | None,
+    style: str,
+) -> None:
+    """Check a built site as a static host will serve it.
+
+    Every link under the base URL must resolve to a file with the right
+    extension, every JSON id must be its own URL, and no link may point at
+    localhost unless the base URL does. Exit codes: 0 clean, 1 problems,
+    2 bad arguments.
+    """
+    target = output if output is not None else project / "output"
+    report = sitecheck.check_output(target, base_url=base_url, pages_url=pages_url)
+    if report.problems:
+        _print_problems(report.problems, style)
+        count = len(report.problems)
+        raise click.ClickException(f"check-output found {count} problem(s) in {target}")
+    click.echo(
+        f"OK: {report.files} files, {report.links} links under {report.base_url}"
     )

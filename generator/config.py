@@ -9,7 +9,7 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from generator import dates
+from generator import dates, hosting
 from generator.errors import Problem, error
 from generator.origin import BaseUrlKind, BaseUrlRejected, classify_base_url
 from generator.schema import check_document, is_http_url
@@ -61,6 +61,10 @@ def load_site_config(
         problems += _origin_problems(document, base_url)
     if base_url is not None:
         problems = [_base_url_option_problem(p) for p in problems]
+    if not problems:
+        data = document.data
+        cname_line = document.line_of(("cname",))
+        problems += hosting.check_cname(data["base_url"], data.get("cname"), cname_line)
     if problems:
         return None, problems
     data = document.data

@@ -6,7 +6,7 @@ import ipaddress
 from enum import Enum
 from urllib.parse import urlsplit
 
-LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
+from generator.hosting import is_loopback_host
 
 
 class BaseUrlKind(Enum):
@@ -34,7 +34,7 @@ def classify_base_url(base_url: str) -> BaseUrlKind:
     """
     parts = urlsplit(base_url)
     host = (parts.hostname or "").lower()
-    if _is_loopback(host):
+    if is_loopback_host(host):
         return BaseUrlKind.PREVIEW
     address = _ip_address(host)
     if address is not None and (
@@ -51,13 +51,6 @@ def classify_base_url(base_url: str) -> BaseUrlKind:
             "Use https://, or http://127.0.0.1:PORT/ for a local preview.",
         )
     return BaseUrlKind.PUBLIC
-
-
-def _is_loopback(host: str) -> bool:
-    if host in LOOPBACK_NAMES or host.endswith(".localhost"):
-        return True
-    address = _ip_address(host)
-    return address is not None and address.is_loopback
 
 
 def _ip_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
