@@ -18,7 +18,7 @@ from generator.baking import bake_png, bake_svg
 from generator.config import SiteConfig, load_site_config, resolve_build_time
 from generator.content import SiteContent, load_content
 from generator.dates import DateError
-from generator.errors import BuildFailed, Problem, Severity, error
+from generator.errors import BuildFailed, Problem, Severity, error, warning
 from generator.guards import (
     check_base_url_move,
     check_born_expired,
@@ -103,6 +103,16 @@ def load_site(
     )
     problems += award_problems
     ledger = read_ledger(root, previous_output or root / "output")
+    if ledger.incomplete:
+        problems.append(
+            warning(
+                "assertions",
+                "",
+                f"could not be checked against earlier builds: {ledger.incomplete}.",
+                "Fetch the full history (git fetch --unshallow, or fetch-depth: 0 "
+                "in actions/checkout).",
+            )
+        )
     problems += check_missing_awards(ledger, record_ids(root))
     problems += check_born_expired(config, ledger, awards, now)
     problems += check_base_url_move(

@@ -30,6 +30,8 @@ class Ledger:
     """Award ids and base URLs published before this build."""
 
     source: str
+    # Why the ledger is incomplete, for a build warning; None when it is whole.
+    incomplete: str | None = None
     # Whether a record missing from `published` is known to be new in this
     # build; False when there is neither git history nor a previous build.
     tracks_new_records: bool = True
@@ -85,6 +87,15 @@ def _read_git_ledger(root: Path, prefix: str) -> Ledger:
     ledger = Ledger(source="git history")
     if _git(root, "rev-parse", "--verify", "-q", "HEAD") is None:
         return ledger
+    if (_git(root, "rev-parse", "--is-shallow-repository") or "").strip() == "true":
+        # Only recent commits are present, so deleted records and first-commit
+        # dates are unknown; guessing would reject awards that expired later.
+        return Ledger(
+            source="shallow git history",
+            incomplete="the git clone is shallow, so the checks for deleted and "
+            "born-expired awards were skipped",
+            tracks_new_records=False,
+        )
     log = _git(
         root,
         "log",

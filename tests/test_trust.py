@@ -280,3 +280,19 @@ def test_base_url_change_allowed_before_publishing(site_tree):
 def test_preview_build_skips_base_url_guard(git_site, tmp_path):
     result = _build(git_site, tmp_path / "preview", base_url="http://127.0.0.1:8000/")
     assert result.current == 1
+
+
+def test_shallow_clone_skips_ledger_with_warning(git_site, tmp_path):
+    _append(git_site, "content/site.yml", "# second commit\n")
+    _commit_all(git_site, "Touch", date="2027-09-01T12:00:00Z")
+    clone = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{git_site}", str(clone)],
+        check=True,
+        capture_output=True,
+    )
+    result = _build(clone, today="2027-09-02")
+    assert result.expired == 2
+    (warning,) = [w for w in result.warnings if w.path == "assertions"]
+    assert "the git clone is shallow" in warning.message
+    assert "fetch-depth: 0" in warning.fix
