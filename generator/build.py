@@ -21,7 +21,7 @@ from generator.dates import DateError
 from generator.errors import BuildFailed, Problem, Severity, error
 from generator.models import Award, AwardStatus, BadgeClass, award_status
 from generator.output import OutputError, StagedOutput
-from generator.pages import PageSite, award_context, badge_summary
+from generator.pages import PageSite, award_context, badge_summary, criteria_context
 from generator.render import create_environment, render_page
 
 logger = logging.getLogger(__name__)
@@ -118,7 +118,7 @@ def build_site(
     result = BuildResult(output=output, warnings=site.warnings)
     environment = create_environment(root / TEMPLATES_DIR)
     pages = PageSite(site.config, site.content.issuer, site.content.endorsers,
-                     site.content.badges, site.now)
+                     site.content.badges, site.now, tuple(site.awards))
     with StagedOutput(output) as staged:
         try:
             for path, data in _site_files(site, documents, environment, pages):
@@ -206,9 +206,7 @@ def _site_files(
         files.append((urls.badge_image(slug, "png"), badge.artwork.png))
         if badge.artwork.svg:
             files.append((urls.badge_image(slug, "svg"), badge.artwork.svg))
-        context = pages.base_context(urls.criteria_page(slug), f"{badge.name}: criteria")
-        context["badge"] = badge_summary(pages, badge)
-        context["award_count"] = sum(1 for a in site.awards if a.badge_slug == slug)
+        context = criteria_context(pages, badge)
         files.append((urls.file_for(urls.criteria_page(slug)), render_page(environment, "badge.html", context)))
     badges = [badge_summary(pages, b) for _, b in sorted(content.badges.items())]
     for template, path, title in (
@@ -216,7 +214,7 @@ def _site_files(
         ("issuer.html", urls.ISSUER_PAGE, content.issuer.name),
         ("404.html", "404.html", "Page not found"),
     ):
-        context = pages.base_context(path, title)
+        context = pages.base_context(path, title, noindex=template == "404.html")
         context["badges"] = badges
         files.append((urls.file_for(path), render_page(environment, template, context)))
     files += _static_files(site.config.root / STATIC_DIR)
