@@ -1,4 +1,4 @@
-"""The `badgesite` command line: build and check.
+"""The `badgesite` command line: build, check and serve.
 
 Exit codes: 0 success, 1 the input has problems, 2 bad command-line arguments.
 """
@@ -14,6 +14,7 @@ from generator import __version__
 from generator.build import build_site, load_site
 from generator.config import parse_base_url_option
 from generator.errors import BuildFailed, Problem
+from generator.serve import serve_site
 
 logger = logging.getLogger("generator")
 
@@ -108,3 +109,23 @@ def check_command(project: Path, base_url: str | None, today: str | None, strict
     _print_problems(site.warnings)
     click.echo(f"OK: {len(site.content.badges)} badge(s), {len(site.awards)} award(s), "
                f"{len(site.warnings)} warning(s)")
+
+
+@main.command("serve")
+@project_option
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="TCP port on 127.0.0.1 to serve on; 0 picks a free port.")
+@today_option
+def serve_command(project: Path, port: int, today: str | None) -> None:
+    """Build for http://127.0.0.1:PORT/, serve output/ there, rebuild on changes.
+
+    Watches content/, assertions/ and site_src/ and rebuilds when a file
+    changes. A failed build prints its problems and keeps serving the previous
+    output. Stop with Ctrl+C. Exit codes: 0 stopped, 1 the port cannot be
+    used, 2 bad arguments.
+    """
+    try:
+        serve_site(project, port, today=today, report=click.echo)
+    except OSError as exc:
+        message = f"cannot serve on 127.0.0.1:{port}: {exc.strerror}"
+        raise click.ClickException(message) from exc

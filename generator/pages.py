@@ -122,7 +122,9 @@ def badge_summary(site: PageSite, badge: BadgeClass) -> dict[str, Any]:
             {
                 "endorser": site.endorsers[item.endorser],
                 "comment": item.comment,
-                "json": site.config.url(urls.endorsement_json(badge.slug, item.endorser)),
+                "json": site.config.url(
+                    urls.endorsement_json(badge.slug, item.endorser)
+                ),
                 "endorser_json": site.config.url(urls.endorser_json(item.endorser)),
                 "date": site.day(item.issued_on),
             }
@@ -205,18 +207,25 @@ def award_context(
     context["share"] = None if revoked else _share_links(site, badge, award)
     # A revoked award's published Assertion is a stub without a recipient,
     # so its page offers no recipient check either.
-    context["recipient"] = None if revoked else {
-        "salt": award.recipient.salt,
-        "identity": award.recipient.identity,
-    }
+    context["recipient"] = (
+        None
+        if revoked
+        else {
+            "salt": award.recipient.salt,
+            "identity": award.recipient.identity,
+        }
+    )
     return context
 
 
-def _award_description(site: PageSite, badge: BadgeClass, award: Award, state: str) -> str:
+def _award_description(
+    site: PageSite, badge: BadgeClass, award: Award, state: str
+) -> str:
     issuer = site.issuer.name
     if state == STATE_REVOKED:
         return f"This award of the {badge.name} by {issuer} has been revoked."
-    text = f"{award.name} earned the {badge.name} from {issuer} on {site.day(award.issued_on)}."
+    issued = site.day(award.issued_on)
+    text = f"{award.name} earned the {badge.name} from {issuer} on {issued}."
     if state == STATE_EXPIRED:
         return f"{text} It expired on {site.day(award.expires)}."
     return f"{text} Valid until {site.day(award.expires)}."

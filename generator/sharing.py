@@ -1,4 +1,4 @@
-"""Links that let a recipient share an award, such as LinkedIn's add-certification form."""
+"""Links that let a recipient share an award, like LinkedIn's add-certification form."""
 
 from __future__ import annotations
 

@@ -103,8 +103,14 @@ def _pack_axe(target: Path) -> None:
         )
     with tempfile.TemporaryDirectory() as folder:
         completed = subprocess.run(
-            [npm, "pack", f"axe-core@{AXE_VERSION}", "--pack-destination", folder,
-             "--silent"],
+            [
+                npm,
+                "pack",
+                f"axe-core@{AXE_VERSION}",
+                "--pack-destination",
+                folder,
+                "--silent",
+            ],
             capture_output=True,
             text=True,
             timeout=300,
@@ -145,6 +151,8 @@ def describe_violations(violations: list[dict[str, Any]]) -> str:
     lines = []
     for violation in violations:
         targets = [json.dumps(node["target"]) for node in violation["nodes"]]
-        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} "
-                     f"at {', '.join(targets)}")
+        lines.append(
+            f"{violation['id']} ({violation['impact']}): {violation['help']} "
+            f"at {', '.join(targets)}"
+        )
     return "\n".join(lines)

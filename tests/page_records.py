@@ -15,7 +15,7 @@ BADGE_DIR = "assertions/demo-badge"
 SALT = "k3Yp9dQz"
 ADA_EMAIL = "ada@example.org"
 DANA_EMAIL = "dana@example.org"
-MARKUP_NAME = "Dana \"D\" O'Neil <b>"
+MARKUP_NAME = 'Dana "D" O\'Neil <b>'
 MARKUP_NARRATIVE = "I wrote <script>alert('x')</script> & <b>bold</b> claims."
 REVOCATION_REASON = "The evidence was found to be copied <from another holder>."
 
@@ -38,7 +38,8 @@ expires: 2026-12-20
 decision_on: 2026-01-05
 assessors: [Grace Hopper, Alan Turing, Katherine Johnson]
 listed: true
-""" + _EVIDENCE.format(narrative="'" + MARKUP_NARRATIVE.replace("'", "''") + "'"),
+"""
+    + _EVIDENCE.format(narrative="'" + MARKUP_NARRATIVE.replace("'", "''") + "'"),
     "2025-listed-expired": f"""name: Expired Listed Holder
 recipient:
   email: expired@example.org
@@ -47,7 +48,8 @@ issued_on: 2025-01-10
 decision_on: 2025-01-05
 assessors: [Grace Hopper, Alan Turing, Katherine Johnson]
 listed: true
-""" + _EVIDENCE.format(narrative="Expired reflection."),
+"""
+    + _EVIDENCE.format(narrative="Expired reflection."),
     "2026-revoked": f"""name: Revoked Listed Holder
 recipient:
   email: revoked@example.org
@@ -58,7 +60,8 @@ revoked_on: 2026-11-02
 revocation_reason: '{REVOCATION_REASON}'
 assessors: [Grace Hopper, Alan Turing, Katherine Johnson]
 listed: true
-""" + _EVIDENCE.format(narrative="Revoked reflection."),
+"""
+    + _EVIDENCE.format(narrative="Revoked reflection."),
 }
 
 

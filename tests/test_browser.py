@@ -144,7 +144,9 @@ def test_recipient_check_without_javascript(browser: Browser, site_url: str) -> 
 
 def test_linkedin_link_parameters(page: Page, site_url: str) -> None:
     page.goto(site_url + AWARD)
-    href = page.get_by_role("link", name="Add to LinkedIn profile").get_attribute("href")
+    href = page.get_by_role("link", name="Add to LinkedIn profile").get_attribute(
+        "href"
+    )
     assert href is not None
     parts = urlsplit(href)
     assert f"{parts.scheme}://{parts.netloc}{parts.path}" == (
@@ -165,7 +167,9 @@ def test_linkedin_link_parameters(page: Page, site_url: str) -> None:
 
 def test_copy_link_button_copies_url(browser: Browser, site_url: str) -> None:
     context = browser.new_context()
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url[:-1])
+    context.grant_permissions(
+        ["clipboard-read", "clipboard-write"], origin=site_url[:-1]
+    )
     guard = RequestGuard()
     guard.install(context)
     page = context.new_page()
@@ -274,4 +278,3 @@ def test_award_page_screenshot(browser: Browser, site_url: str, width: int) -> N
     with Image.open(target) as image:
         assert image.width == width
     assert guard.blocked == []
-
