@@ -21,6 +21,10 @@ test: $(STAMP)
 	tests/validator/setup_venv.sh
 	$(BIN)/pytest -q
 
+## serve: build for http://127.0.0.1:8000/, serve it and rebuild on changes
+serve: $(STAMP)
+	$(BIN)/badgesite serve
+
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests
 	$(BIN)/ruff format --check generator tests

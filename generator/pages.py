@@ -22,7 +22,7 @@ STATE_REVOKED = "revoked"
 
 @dataclass(frozen=True)
 class PageSite:
-    """What every page needs to know about the site."""
+    """Site-wide data that every page template uses."""
 
     config: SiteConfig
     issuer: Profile
@@ -42,8 +42,8 @@ class PageSite:
         """Return the variables shared by all templates.
 
         `description` and `preview` (an image with url, width, height and alt)
-        fill the description and Open Graph tags; they default to the issuer's
-        description and the first badge's PNG artwork.
+        fill the description and Open Graph tags. Without them, pages use the
+        issuer's description and the first badge's PNG artwork.
         """
         if title == self.config.title:
             document_title = title
@@ -148,7 +148,7 @@ def award_state(award: Award, now: datetime) -> str:
 def listed_holders(site: PageSite, badge: BadgeClass) -> list[dict[str, Any]]:
     """Return the holders shown on a badge page, oldest award first.
 
-    Only awards whose record says `listed: true` and that are valid at the
+    Only awards whose record sets `listed: true` and that are valid at the
     build date appear: expired and revoked awards never do.
     """
     holders = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import stat
 import threading
 from collections.abc import Callable
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -45,7 +46,7 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
         super().end_headers()
 
     def list_directory(self, path: str | os.PathLike[str]) -> None:
-        """Answer 404 for a folder without index.html, as static hosts do."""
+        """Send 404 for a folder without index.html, as static hosts do."""
         self.send_error(404)
         return None
 
@@ -81,15 +82,11 @@ def snapshot_sources(root: Path) -> Snapshot:
             try:
                 status = path.stat()
             except FileNotFoundError:
-                continue  # deleted between listing and stat; the next poll sees it
-            if path.is_file():
-                entries.append(
-                    (
-                        path.relative_to(root).as_posix(),
-                        status.st_mtime_ns,
-                        status.st_size,
-                    )
-                )
+                # Deleted after rglob listed it: the next poll records the deletion.
+                continue
+            if stat.S_ISREG(status.st_mode):
+                relative = path.relative_to(root).as_posix()
+                entries.append((relative, status.st_mtime_ns, status.st_size))
     return tuple(entries)
 
 

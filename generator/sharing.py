@@ -40,7 +40,7 @@ def certification(
     """Build a Certification, taking the issue and expiry months in `zone`.
 
     An award issued at 23:30 UTC on 31 May counts as June in a zone one hour
-    ahead, which is the month the recipient sees on the award page.
+    ahead, which is the month the award page shows.
     """
     issued = dates.local_date(issued_on, zone)
     expiry = dates.local_date(expires, zone) if expires is not None else None

@@ -1,9 +1,10 @@
 """Extra award records that give the minimal test site one award in every page state.
 
-With the tests' build date of 2026-12-04 the minimal site then has:
-2026-ada (valid, not listed), 2026-dana (valid but expiring within 30 days,
-listed, with markup characters in its name and narrative), 2025-listed-expired
-(expired, listed), 2026-revoked (revoked, listed) and 2024-old (expired).
+The states below hold on the tests' build date, 2026-12-04. 2026-ada is
+valid and not listed. 2026-dana is listed and valid but expires within 30
+days, and has markup characters in its name and narrative.
+2025-listed-expired is listed but expired, 2026-revoked is listed but
+revoked, and 2024-old is expired.
 """
 
 from __future__ import annotations

@@ -88,7 +88,7 @@ def page(browser: Browser, guard: RequestGuard) -> Iterator[Page]:
 
 
 def check_email(page: Page, email: str) -> str:
-    """Type an address into the recipient check, press Enter, return the answer."""
+    """Type an address into the recipient check, press Enter, return the result text."""
     field = page.get_by_label("Email address")
     field.fill(email)
     field.press("Enter")

@@ -46,14 +46,14 @@ def fetch(url: str) -> Response:
         return Response(error.code, error.headers["Content-Type"], error.read())
 
 
-def wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:
+def wait_for(condition: Callable[[], bool], seconds: float, description: str) -> None:
     """Poll `condition` every 0.2 s until it is true; fail after `seconds`."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():
             return
         time.sleep(0.2)
-    pytest.fail(f"timed out after {seconds} s waiting for {what}")
+    pytest.fail(f"timed out after {seconds} s waiting for {description}")
 
 
 class ServerProcess:
@@ -102,12 +102,12 @@ class ServerProcess:
 
 @pytest.fixture
 def server(site_tree: Path) -> Iterator[tuple[ServerProcess, str]]:
-    """Start `badgesite serve` on a free port and wait until it answers."""
+    """Start `badgesite serve` on a free port and wait until it responds."""
     port = free_port()
     process = ServerProcess(site_tree, port)
     base_url = f"http://127.0.0.1:{port}/"
 
-    def answers() -> bool:
+    def responds() -> bool:
         assert process.process.poll() is None, f"server exited: {process.seen}"
         try:
             return fetch(base_url).status == 200
@@ -115,7 +115,7 @@ def server(site_tree: Path) -> Iterator[tuple[ServerProcess, str]]:
             return False
 
     try:
-        wait_for(answers, STARTUP_SECONDS, f"{base_url} to answer")
+        wait_for(responds, STARTUP_SECONDS, f"{base_url} to respond")
         yield process, base_url
     finally:
         process.stop()
