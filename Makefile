@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test lint bench clean
+.PHONY: site test lint bench serve clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,11 +19,16 @@ site: $(STAMP)
 ## test: install everything the tests need, then run them all
 test: $(STAMP)
 	tests/validator/setup_venv.sh
+	tests/setup_browser.sh
 	$(BIN)/pytest -q
 
 ## bench: compare build time and memory for 100 and 1,000 awards
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_build.py
+
+## serve: build for http://127.0.0.1:8000/, serve it and rebuild on changes
+serve: $(STAMP)
+	$(BIN)/badgesite serve
 
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests

@@ -27,7 +27,7 @@ from generator.guards import (
 from generator.ledger import read_ledger, record_ids
 from generator.models import Award, AwardStatus, BadgeClass, award_status
 from generator.output import OutputError, StagedOutput
-from generator.pages import PageSite, award_context, badge_summary
+from generator.pages import PageSite, award_context, badge_summary, criteria_context
 from generator.render import create_environment, render_page
 
 logger = logging.getLogger(__name__)
@@ -156,6 +156,7 @@ def build_site(
         site.content.endorsers,
         site.content.badges,
         site.now,
+        tuple(site.awards),
         issuer_image=_issuer_image_url(site),
     )
     with StagedOutput(output) as staged:
@@ -312,24 +313,16 @@ def _site_files(
         files.append((urls.badge_image(slug, "png"), badge.artwork.png))
         if badge.artwork.svg:
             files.append((urls.badge_image(slug, "svg"), badge.artwork.svg))
-        context = pages.base_context(
-            urls.criteria_page(slug), f"{badge.name}: criteria"
-        )
-        context["badge"] = badge_summary(pages, badge)
-        context["award_count"] = sum(1 for a in site.awards if a.badge_slug == slug)
-        files.append(
-            (
-                urls.file_for(urls.criteria_page(slug)),
-                render_page(environment, "badge.html", context),
-            )
-        )
+        context = criteria_context(pages, badge)
+        page = urls.file_for(urls.criteria_page(slug))
+        files.append((page, render_page(environment, "badge.html", context)))
     badges = [badge_summary(pages, b) for _, b in sorted(content.badges.items())]
     for template, path, title in (
         ("index.html", "", site.config.title),
         ("issuer.html", urls.ISSUER_PAGE, content.issuer.name),
         ("404.html", "404.html", "Page not found"),
     ):
-        context = pages.base_context(path, title)
+        context = pages.base_context(path, title, noindex=template == "404.html")
         context["badges"] = badges
         files.append((urls.file_for(path), render_page(environment, template, context)))
     files += _static_files(site.config.root / STATIC_DIR)

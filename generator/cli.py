@@ -1,4 +1,4 @@
-"""The `badgesite` command line: build and check.
+"""The `badgesite` command line: build, check and serve.
 
 Exit codes: 0 success, 1 the input has problems, 2 bad command-line arguments.
 """
@@ -15,6 +15,7 @@ from generator.annotations import format_github
 from generator.build import build_site, load_site
 from generator.config import parse_base_url_option
 from generator.errors import BuildFailed, Problem
+from generator.serve import serve_site
 
 logger = logging.getLogger("generator")
 
@@ -228,3 +229,28 @@ def check_output_command(
     click.echo(
         f"OK: {report.files} files, {report.links} links under {report.base_url}"
     )
+
+
+@main.command("serve")
+@project_option
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="TCP port on 127.0.0.1 to serve on; 0 picks a free port.",
+)
+@today_option
+def serve_command(project: Path, port: int, today: str | None) -> None:
+    """Build for http://127.0.0.1:PORT/, serve output/ there, rebuild on changes.
+
+    Watches content/, assertions/ and site_src/ and rebuilds when a file
+    changes. A failed build prints its problems and keeps serving the previous
+    output. Stop with Ctrl+C. Exit codes: 0 stopped, 1 the port cannot be
+    used, 2 bad arguments.
+    """
+    try:
+        serve_site(project, port, today=today, report=click.echo)
+    except OSError as exc:
+        message = f"cannot serve on 127.0.0.1:{port}: {exc.strerror}"
+        raise click.ClickException(message) from exc

@@ -118,7 +118,7 @@ class _Links(HTMLParser):
         for name in ("href", "src"):
             if values.get(name):
                 self.urls.append(values[name])
-        if tag == "meta" and (values.get("property") or "").startswith("og:"):
+        if tag == "meta" and values.get("property") in ("og:url", "og:image"):
             self.urls.append(values.get("content") or "")
 
 

@@ -318,7 +318,7 @@ def test_cli_check_output_clean(
     output, _ = build_output
     result = cli_runner.invoke(main, ["check-output", "--output", str(output)])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("OK: 19 files, ")
+    assert result.output.startswith("OK: 20 files, ")
     assert BASE in result.output
 
 
