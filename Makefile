@@ -20,6 +20,8 @@ site: $(STAMP)
 test: $(STAMP)
 	tests/validator/setup_venv.sh
 	tests/setup_browser.sh
+	$(BIN)/python -c 'import sys; sys.path.insert(0, "tests"); \
+		import browser_harness; browser_harness.axe_source()'
 	$(BIN)/pytest -q
 
 ## bench: compare build time and memory for 100 and 1,000 awards

@@ -1,8 +1,9 @@
 """Headless Chromium for the browser tests: launch, request guard and axe-core.
 
 The tests drive Debian's /usr/bin/chromium through Playwright (never a
-browser that Playwright downloads). axe-core comes from the npm registry at
-test time and is cached in .cache/ at the repository root, which git ignores.
+browser that Playwright downloads). axe-core comes from the npm registry and
+is cached in .cache/ at the repository root, which git ignores; `make test`
+fetches it before the tests start, so the tests themselves stay offline.
 """
 
 from __future__ import annotations
