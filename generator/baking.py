@@ -17,6 +17,8 @@ import defusedxml.minidom
 from defusedxml import DefusedXmlException
 from PIL import Image, UnidentifiedImageError
 
+from generator.errors import InputError
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 OPENBADGES_KEYWORD = b"openbadges"
 OPENBADGES_NAMESPACE = "http://openbadges.org"
@@ -25,13 +27,8 @@ _SVG_START = re.compile(rb"<svg[\s>]")
 _CDATA_END = "]]>"
 
 
-class ArtworkError(ValueError):
+class ArtworkError(InputError):
     """Raised when artwork bytes cannot be used, with the reason and the fix."""
-
-    def __init__(self, message: str, fix: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.fix = fix
 
 
 @dataclass(frozen=True)

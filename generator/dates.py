@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
+from generator.errors import InputError
+
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(
     r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?"
@@ -12,13 +14,8 @@ _DATETIME = re.compile(
 )
 
 
-class DateError(ValueError):
+class DateError(InputError):
     """Raised with a message and a fix when a date value cannot be used."""
-
-    def __init__(self, message: str, fix: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.fix = fix
 
 
 def looks_like_instant(text: str) -> bool:

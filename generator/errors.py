@@ -49,6 +49,15 @@ def warning(
     return Problem(path, line, field, message, fix, Severity.WARNING)
 
 
+class InputError(ValueError):
+    """Raised when one input value cannot be used, with the reason and the fix."""
+
+    def __init__(self, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+
+
 class BuildFailed(Exception):
     """Raised with every problem of a build once all input has been checked."""
 

@@ -6,6 +6,7 @@ import ipaddress
 from enum import Enum
 from urllib.parse import urlsplit
 
+from generator.errors import InputError
 from generator.hosting import is_loopback_host
 
 
@@ -16,13 +17,8 @@ class BaseUrlKind(Enum):
     PREVIEW = "preview"
 
 
-class BaseUrlRejected(ValueError):
+class BaseUrlRejected(InputError):
     """Raised with a message and a fix when a base URL must not be used."""
-
-    def __init__(self, message: str, fix: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.fix = fix
 
 
 def classify_base_url(base_url: str) -> BaseUrlKind:
