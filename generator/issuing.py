@@ -47,8 +47,10 @@ class InputProblem(Problem):
         """Return the problem as one line: where, the value, what is wrong, the fix."""
         if self.line is None:
             where = self.field or self.path
-        else:
+        elif self.field:
             where = f"{self.path} row {self.line}, column '{self.field}'"
+        else:
+            where = f"{self.path} row {self.line}"
         if self.value is not None:
             where += f", value {_shorten(self.value)!r}"
         label = "warning: " if self.severity is Severity.WARNING else ""

@@ -65,13 +65,11 @@ class Report:
     verdict: Verdict
     reason: str
     details: list[tuple[str, str]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
     def format(self) -> str:
         """Return the report as text: the verdict line, then one line per fact."""
         lines = [f"{self.verdict.value}: {self.reason}"]
         lines += [f"  {label}: {value}" for label, value in self.details]
-        lines += [f"  note: {note}" for note in self.notes]
         return "\n".join(lines)
 
 
@@ -126,19 +124,19 @@ def _verify(
     hosted = _fetch_assertion(fetcher, url)
     if hosted.get("revoked") is True:
         raise _Stop(Verdict.REVOKED, _revoked_reason(hosted.get("revocationReason")))
-    _check_document("Assertion", hosted, report)
+    _check_document("Assertion", hosted)
     if found.embedded is not None and found.embedded != hosted:
         changed = ", ".join(_changed_keys(found.embedded, hosted))
         raise _Stop(
             Verdict.TAMPERED,
-            f"the assertion baked into the {found.kind} differs from "
+            f"the copy of the assertion in the {found.kind} differs from "
             f"the one the issuer hosts (changed: {changed}).",
         )
 
-    badge = _fetch_linked(fetcher, hosted["badge"], "badge", "BadgeClass", report)
+    badge = _fetch_linked(fetcher, hosted["badge"], "badge", "BadgeClass")
     report.details.append(("badge", f"{badge['name']} ({badge['id']})"))
     _check_image(fetcher, badge["image"])
-    issuer = _fetch_linked(fetcher, badge["issuer"], "issuer", "Profile", report)
+    issuer = _fetch_linked(fetcher, badge["issuer"], "issuer", "Profile")
     report.details.append(("issuer", f"{issuer['name']} ({issuer['id']})"))
     _check_scope(url, issuer)
     _check_revocation_list(fetcher, url, issuer, report)
@@ -286,9 +284,7 @@ def _fetch_assertion(fetcher: Fetcher, url: str) -> dict[str, Any]:
     return hosted
 
 
-def _fetch_linked(
-    fetcher: Fetcher, url: Any, what: str, kind: str, report: Report
-) -> dict[str, Any]:
+def _fetch_linked(fetcher: Fetcher, url: Any, what: str, kind: str) -> dict[str, Any]:
     if not isinstance(url, str):
         raise _Stop(Verdict.INVALID, f"the {what} link is not a URL: {url!r}.")
     document = _fetch_json(fetcher, url, what)
@@ -296,11 +292,11 @@ def _fetch_linked(
         raise _Stop(
             Verdict.INVALID, f"the {what} at {url} has the id {document.get('id')!r}."
         )
-    _check_document(kind, document, report)
+    _check_document(kind, document)
     return document
 
 
-def _check_document(kind: str, document: dict[str, Any], report: Report) -> None:
+def _check_document(kind: str, document: dict[str, Any]) -> None:
     context = document.get("@context")
     if context != OB2_CONTEXT and not (
         isinstance(context, list) and OB2_CONTEXT in context
@@ -310,6 +306,15 @@ def _check_document(kind: str, document: dict[str, Any], report: Report) -> None
             f"{document.get('id')} is not an Open Badges 2.0 document "
             f"(its @context is {context!r}, not {OB2_CONTEXT!r}).",
         )
+    # Checked before the schema so the message can say why an unknown
+    # property matters: JSON-LD processing drops terms the context lacks.
+    unknown = sorted(set(_keys(document)) - context_terms())
+    if unknown:
+        raise _Stop(
+            Verdict.INVALID,
+            f"the {kind} {document.get('id')} uses terms the Open Badges 2.0 context "
+            f"does not define, so verifiers ignore them: {', '.join(unknown)}.",
+        )
     messages = check_published(kind, document)
     if messages:
         shown = "; ".join(messages[:_SHOWN_MESSAGES])
@@ -318,12 +323,6 @@ def _check_document(kind: str, document: dict[str, Any], report: Report) -> None
         raise _Stop(
             Verdict.INVALID,
             f"the {kind} does not have the Open Badges 2.0 structure: {shown}{extra}.",
-        )
-    unknown = sorted(set(_keys(document)) - context_terms())
-    if unknown:
-        report.notes.append(
-            f"{document['id']} uses terms the Open Badges context does not "
-            f"define, which JSON-LD processing drops: {', '.join(unknown)}."
         )
 
 
@@ -391,7 +390,7 @@ def _check_revocation_list(
     if not list_url:
         return
     revocations = _fetch_json(fetcher, list_url, "revocation list")
-    _check_document("RevocationList", revocations, report)
+    _check_document("RevocationList", revocations)
     for entry in revocations["revokedAssertions"]:
         if entry.get("id") == url:
             raise _Stop(Verdict.REVOKED, _revoked_reason(entry.get("revocationReason")))

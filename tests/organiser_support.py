@@ -15,7 +15,14 @@ from generator.cli import main
 from generator.yamlfile import read_yaml
 
 BADGE = "demo-badge"
-ASSESSORS = ["--assessor", "Ann Ash", "--assessor", "Bo Birch", "--assessor", "Cy Cedar"]
+ASSESSORS = [
+    "--assessor",
+    "Ann Ash",
+    "--assessor",
+    "Bo Birch",
+    "--assessor",
+    "Cy Cedar",
+]
 EVIDENCE = [
     "--evidence", "practice=https://example.org/evidence/notes",
     "--narrative", "reflection:self-assessment=It changed how I teach.",
@@ -40,7 +47,11 @@ def invoke(runner: CliRunner, project: Path, *args: str) -> Result:
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run the installed badgesite console script in a real subprocess."""
-    environment = {**os.environ, "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1"}
+    environment = {
+        **os.environ,
+        "NO_PROXY": "127.0.0.1,localhost",
+        "no_proxy": "127.0.0.1",
+    }
     environment.pop("SOURCE_DATE_EPOCH", None)
     return subprocess.run(
         [badgesite_executable(), *args],

@@ -29,7 +29,9 @@ RECORD = "assertions/demo-badge/2026-grace-hopper.yml"
 
 def award(runner: CliRunner, project: Path, *extra: str, email: str = EMAIL,
           name: str = "Grace Hopper"):  # fmt: skip
-    return invoke(runner, project, "award", *award_args(name, email, *extra), "--today", TODAY)
+    return invoke(
+        runner, project, "award", *award_args(name, email, *extra), "--today", TODAY
+    )
 
 
 def test_award_writes_hashed_record(site_tree: Path, cli_runner: CliRunner) -> None:
@@ -53,7 +55,9 @@ def test_award_writes_hashed_record(site_tree: Path, cli_runner: CliRunner) -> N
     ]  # fmt: skip
 
 
-def test_award_prints_file_and_next_step(site_tree: Path, cli_runner: CliRunner) -> None:
+def test_award_prints_file_and_next_step(
+    site_tree: Path, cli_runner: CliRunner
+) -> None:
     result = award(cli_runner, site_tree)
     assert result.exit_code == 0, result.output
     salt = read_record(site_tree, RECORD)["recipient"]["salt"]
@@ -71,7 +75,9 @@ def test_award_never_writes_plain_email(site_tree: Path, cli_runner: CliRunner) 
     assert "email" not in text
 
 
-def test_award_keep_email_writes_address(site_tree: Path, cli_runner: CliRunner) -> None:
+def test_award_keep_email_writes_address(
+    site_tree: Path, cli_runner: CliRunner
+) -> None:
     result = award(cli_runner, site_tree, "--keep-email")
     assert result.exit_code == 0, result.output
     recipient = read_record(site_tree, RECORD)["recipient"]
@@ -80,7 +86,9 @@ def test_award_keep_email_writes_address(site_tree: Path, cli_runner: CliRunner)
     assert NORMALISED not in result.output.lower()
 
 
-def test_award_record_passes_check_and_build(site_tree: Path, cli_runner: CliRunner) -> None:
+def test_award_record_passes_check_and_build(
+    site_tree: Path, cli_runner: CliRunner
+) -> None:
     assert award(cli_runner, site_tree).exit_code == 0
     checked = invoke(cli_runner, site_tree, "check", "--today", TODAY, "--strict")
     assert checked.exit_code == 0, checked.output
@@ -92,7 +100,9 @@ def test_award_record_passes_check_and_build(site_tree: Path, cli_runner: CliRun
     assert hash_email(NORMALISED, salt) in published
 
 
-def test_award_build_twice_same_bytes(site_tree: Path, cli_runner: CliRunner, tmp_path: Path) -> None:
+def test_award_build_twice_same_bytes(
+    site_tree: Path, cli_runner: CliRunner, tmp_path: Path
+) -> None:
     assert award(cli_runner, site_tree).exit_code == 0
     outputs = []
     for clone in ("first", "second"):
@@ -132,15 +142,20 @@ def test_award_issued_on_defaults_today(site_tree: Path, cli_runner: CliRunner) 
 def test_award_id_unique_across_badges(site_tree: Path, cli_runner: CliRunner) -> None:
     badges = site_tree / "content/badges"
     shutil.copytree(badges / BADGE, badges / "second-badge")
-    shutil.copytree(site_tree / "assertions" / BADGE, site_tree / "assertions/second-badge")
+    shutil.copytree(
+        site_tree / "assertions" / BADGE, site_tree / "assertions/second-badge"
+    )
     (site_tree / "assertions/second-badge/2024-old.yml").rename(
-        site_tree / "assertions/second-badge/2026-taken.yml")
+        site_tree / "assertions/second-badge/2026-taken.yml"
+    )
     (site_tree / "assertions/second-badge/2026-ada.yml").unlink()
     before = tree_snapshot(site_tree / "assertions")
     result = award(cli_runner, site_tree, "--id", "2026-taken")
     assert result.exit_code == 1
-    assert ("--id, value '2026-taken': names the award id '2026-taken', which already "
-            "exists in assertions/second-badge/2026-taken.yml.") in result.output
+    assert (
+        "--id, value '2026-taken': names the award id '2026-taken', which already "
+        "exists in assertions/second-badge/2026-taken.yml."
+    ) in result.output
     assert tree_snapshot(site_tree / "assertions") == before
 
 
@@ -148,8 +163,8 @@ REJECTIONS = [
     (["--id", "2026-ada"], "--id, value '2026-ada': names the award id '2026-ada', "
      "which already exists in assertions/demo-badge/2026-ada.yml."),
     (["--id", "Bad_Id"], "--id, value 'Bad_Id': is not a valid award id"),
-    (["--badge", "no-such-badge"], "--badge, value 'no-such-badge': names an unknown badge. "
-     "Use a folder name from content/badges/: demo-badge."),
+    (["--badge", "no-such-badge"], "--badge, value 'no-such-badge': names an unknown "
+     "badge. Use a folder name from content/badges/: demo-badge."),
     (["--issued-on", "30/11/2026"], "--issued-on, value '30/11/2026': is invalid"),
     (["--issued-on", "2027-01-05", "--decision-on", "2027-01-01"],
      "--issued-on, value '2027-01-05': is in the future (2027-01-05)."),
@@ -159,14 +174,15 @@ REJECTIONS = [
     (["--evidence", "nope=https://example.org/x"], "--evidence, value "
      "'nope=https://example.org/x': names the unknown criterion 'nope'. Use one of: "
      "practice, reflection."),
-    (["--evidence", "practice:video=https://example.org/x"], "names the unknown evidence "
-     "kind 'video'. Use one of: documentation,"),
-    (["--evidence", "https://example.org/x"], "--evidence, value 'https://example.org/x': "
-     "has no criterion or no value. Write it as CRITERION=VALUE"),
+    (["--evidence", "practice:video=https://example.org/x"], "names the unknown "
+     "evidence kind 'video'. Use one of: documentation,"),
+    (["--evidence", "https://example.org/x"], "--evidence, value "
+     "'https://example.org/x': has no criterion or no value. Write it as "
+     "CRITERION=VALUE"),
     (["--evidence", "practice=not a url"], "--evidence, value 'practice=not a url': is "
      "invalid: got 'not a url'. Use an absolute https:// link to the evidence."),
-    (["--assessor", "Dee Dogwood"], "--assessor, value 'Ann Ash; Bo Birch; Cy Cedar; Dee "
-     "Dogwood': must have exactly 3 entries, got 4."),
+    (["--assessor", "Dee Dogwood"], "--assessor, value 'Ann Ash; Bo Birch; Cy Cedar; "
+     "Dee Dogwood': must have exactly 3 entries, got 4."),
 ]  # fmt: skip
 
 
@@ -186,13 +202,25 @@ def test_award_rejects_input(
 def test_award_rejects_bad_email_hidden(site_tree: Path, cli_runner: CliRunner) -> None:
     result = award(cli_runner, site_tree, email="grace.hopper@@example")
     assert result.exit_code == 1
-    assert "--email: is not a valid email address. (The address is not shown.)" in result.output
+    assert (
+        "--email: is not a valid email address. (The address is not shown.)"
+        in result.output
+    )
     assert "grace.hopper" not in result.output
 
 
 def test_award_lists_every_problem_once(site_tree: Path, cli_runner: CliRunner) -> None:
-    result = award(cli_runner, site_tree, "--id", "2026-ada", "--badge", "demo-badge",
-                   "--evidence", "practice:video=https://example.org/v", email="nobody")
+    result = award(
+        cli_runner,
+        site_tree,
+        "--id",
+        "2026-ada",
+        "--badge",
+        "demo-badge",
+        "--evidence",
+        "practice:video=https://example.org/v",
+        email="nobody",
+    )
     assert result.exit_code == 1
     assert "award failed with 3 problem(s)" in result.output
     assert "--email:" in result.output
@@ -206,7 +234,9 @@ def test_award_missing_required_option(site_tree: Path, cli_runner: CliRunner) -
     assert "Missing option" in result.output
 
 
-def test_award_warning_passes_unless_strict(site_tree: Path, cli_runner: CliRunner) -> None:
+def test_award_warning_passes_unless_strict(
+    site_tree: Path, cli_runner: CliRunner
+) -> None:
     args = ["--badge", BADGE, "--name", "Grace Hopper", "--email", EMAIL,
             "--issued-on", "2026-11-30", "--decision-on", "2026-11-28", *ASSESSORS,
             "--evidence", "practice=https://example.org/evidence/notes"]  # fmt: skip
@@ -223,10 +253,14 @@ def test_award_warning_passes_unless_strict(site_tree: Path, cli_runner: CliRunn
 
 
 def test_award_decision_late_warning(site_tree: Path, cli_runner: CliRunner) -> None:
-    result = award(cli_runner, site_tree, "--evidence-received-on", "2026-10-01", "--strict")
+    result = award(
+        cli_runner, site_tree, "--evidence-received-on", "2026-10-01", "--strict"
+    )
     assert result.exit_code == 1
-    assert ("--decision-on, value '2026-11-28': warning: is 58 days after the evidence "
-            "was received, over the badge's 21-day limit.") in result.output
+    assert (
+        "--decision-on, value '2026-11-28': warning: is 58 days after the evidence "
+        "was received, over the badge's 21-day limit."
+    ) in result.output
 
 
 def test_new_salt_has_128_bits() -> None:
@@ -245,9 +279,13 @@ def test_slugify_names(name: str, slug: str) -> None:
     assert slugify(name) == slug
 
 
-def test_award_name_without_slug_needs_id(site_tree: Path, cli_runner: CliRunner) -> None:
+def test_award_name_without_slug_needs_id(
+    site_tree: Path, cli_runner: CliRunner
+) -> None:
     result = award(cli_runner, site_tree, name="李")
     assert result.exit_code == 1
-    assert "--id, value '李': cannot be made from the recipient's name." in result.output
+    assert (
+        "--id, value '李': cannot be made from the recipient's name." in result.output
+    )
     with_id = award(cli_runner, site_tree, "--id", "2026-li", name="李")
     assert with_id.exit_code == 0, with_id.output
