@@ -300,6 +300,7 @@ def renew_command(
     """Write an award that renews an expired one and links to it.
 
     Name, evidence, assessors and listing are copied unless given.
+
     Exit codes: 0 written, 1 problems (nothing written), 2 bad arguments.
     """
     try:
