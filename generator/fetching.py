@@ -21,7 +21,7 @@ _ACCEPT = "application/ld+json, application/json, image/png, image/svg+xml"
 
 
 class FetchError(Exception):
-    """Raised when a URL cannot be fetched; the message says why."""
+    """Raised when a URL cannot be fetched, with the reason as the message."""
 
 
 class GoneError(FetchError):
@@ -69,7 +69,7 @@ class SiteFolder:
             )
         parts = urlsplit(url)
         if parts.query:
-            raise FetchError("has a query string, which a static site cannot answer")
+            raise FetchError("has a query string, which a static site cannot serve")
         relative = urls.file_for(url[len(self.base_url) :].split("#", 1)[0])
         pure = PurePosixPath(relative)
         if pure.is_absolute() or ".." in pure.parts or "\\" in relative:

@@ -1,4 +1,4 @@
-"""Turn an organiser's award request into a checked award record, and award or renew."""
+"""Turn an organiser's award request into a checked award record and write it."""
 
 from __future__ import annotations
 
@@ -41,6 +41,9 @@ class InputProblem(Problem):
     column. `value` is the text given; recipient emails are never kept here.
     """
 
+    # NOTE: the ordering dataclass generates for Problem compares only objects
+    # of one class, so a BuildFailed must not mix InputProblem with Problem.
+
     value: str | None = None
 
     def format(self) -> str:
@@ -78,7 +81,7 @@ class EvidenceInput:
 
 @dataclass(frozen=True)
 class Origin:
-    """Where a request's values came from: options, or one row of a CSV roster."""
+    """Source of a request's values: command-line options, or one CSV roster row."""
 
     path: str = ""
     row: int | None = None
@@ -113,8 +116,8 @@ OPTION_LABELS = {
 class AwardRequest:
     """Everything needed to write one award record.
 
-    A request has either `email` (hashed with a fresh salt) or a stored
-    `identity` hash with its `salt`, which a renewal reuses.
+    A request has either `email`, hashed with `salt` or else a fresh salt, or
+    a stored `identity` hash with its `salt`, which a renewal reuses.
     """
 
     badge: str
@@ -138,7 +141,7 @@ class AwardRequest:
 
 @dataclass
 class Outcome:
-    """What a command wrote, and the warnings it printed."""
+    """Files a command wrote, the lines it prints and the warnings it found."""
 
     lines: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)

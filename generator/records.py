@@ -32,7 +32,7 @@ _MAX_SLUG = 70
 
 @dataclass(frozen=True)
 class OrganiserSite:
-    """What organiser commands need: settings, badges, "now" and existing award ids."""
+    """Settings, badges, build time and existing award ids for organiser commands."""
 
     config: SiteConfig
     badges: dict[str, BadgeClass]
@@ -179,6 +179,8 @@ def write_new_records(root: Path, records: list[NewRecord]) -> None:
     Raises FileExistsError when a file appeared since the records were checked;
     files created by this call are removed again on any error.
     """
+    # NOTE: each file is written in place, so a process killed mid-write can
+    # leave a truncated record; `badgesite check` reports it.
     created: list[Path] = []
     try:
         for record in records:

@@ -57,8 +57,8 @@ def renew_award(
     """Write an award that renews `old_id`, linked to it by previous_award.
 
     Name, evidence, assessors and listing are copied unless given. Without an
-    email the stored identity hash and salt are reused; with one, it must
-    match the old award and the renewal gets a fresh salt. Raises BuildFailed
+    email the stored identity hash and salt are reused. A given email must
+    match the old award, and the renewal then gets a fresh salt. Raises BuildFailed
     when the old award is unknown, revoked, already renewed, or not expired
     yet (unless `force`).
     """

@@ -44,12 +44,7 @@ def award_roster(
     site = open_site(root, today)
     display = roster.name
     rows, problems = read_roster(roster, display)
-    requests: list[AwardRequest] = []
-    for row_number, cells in rows:
-        request, row_problems = _request(display, row_number, cells, keep_email)
-        problems += row_problems
-        if request is not None:
-            requests.append(request)
+    requests = [_request(display, number, cells, keep_email) for number, cells in rows]
     if not rows and not problems:
         problems.append(
             InputProblem(
@@ -218,10 +213,11 @@ def _evidence_column_problems(display: str, name: str, rest: str) -> list[InputP
 
 def _request(
     display: str, row: int, cells: dict[str, str], keep_email: bool
-) -> tuple[AwardRequest | None, list[InputProblem]]:
+) -> AwardRequest:
     labels = {key: key for key in REQUIRED_COLUMNS + OPTIONAL_COLUMNS}
     labels.update(recipient="email", evidence="evidence columns")
     origin = Origin(display, row, labels)
+
     problems: list[InputProblem] = []
     evidence: list[EvidenceInput] = []
     for column, cell in cells.items():
@@ -229,6 +225,7 @@ def _request(
             items, item_problems = evidence_from_column(column, cell, origin)
             evidence += items
             problems += item_problems
+
     listed_text = cells.get("listed", "").strip().lower()
     if listed_text not in _TRUE | _FALSE:
         problems.append(
@@ -239,22 +236,15 @@ def _request(
                 cells["listed"],
             )
         )
-    email = cells.get("email", "")
-    if not email.strip():
-        problems.append(
-            origin.problem("email", "is empty.", "Give the recipient's email address.")
-        )
-    if problems:
-        return None, problems
-    request = AwardRequest(
+
+    assessors = cells["assessors"].split(ASSESSOR_SEPARATOR)
+    return AwardRequest(
         badge=cells["badge"].strip(),
         name=cells["name"].strip(),
         decision_on=_optional(cells, "decision_on"),
-        assessors=tuple(
-            n.strip() for n in cells["assessors"].split(ASSESSOR_SEPARATOR) if n.strip()
-        ),
+        assessors=tuple(name.strip() for name in assessors if name.strip()),
         evidence=tuple(evidence),
-        email=email,
+        email=cells["email"] if cells["email"].strip() else None,
         award_id=_optional(cells, "id"),
         issued_on=_optional(cells, "issued_on"),
         evidence_received_on=_optional(cells, "evidence_received_on"),
@@ -262,8 +252,8 @@ def _request(
         listed=listed_text in _TRUE,
         keep_email=keep_email,
         origin=origin,
+        input_problems=tuple(problems),
     )
-    return request, []
 
 
 def _optional(cells: dict[str, str], column: str) -> str | None:

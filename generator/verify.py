@@ -1,6 +1,6 @@
 """Verify a hosted Open Badges 2.0 badge from its JSON, a baked PNG or a baked SVG.
 
-The embedded copy only says where the assertion lives: every verdict rests
+The embedded copy only gives the assertion URL, because every verdict rests
 on the hosted documents, which come from a built site folder (offline) or
 over HTTP(S).
 """
@@ -36,7 +36,7 @@ _SHOWN_MESSAGES = 3
 
 
 class Verdict(Enum):
-    """The one-word answer `badgesite verify` prints, with its exit code."""
+    """The outcome `badgesite verify` prints, with its exit code."""
 
     VALID = "valid"
     UNREADABLE = "unreadable"
@@ -306,7 +306,7 @@ def _check_document(kind: str, document: dict[str, Any]) -> None:
             f"{document.get('id')} is not an Open Badges 2.0 document "
             f"(its @context is {context!r}, not {OB2_CONTEXT!r}).",
         )
-    # Checked before the schema so the message can say why an unknown
+    # Checked before the schema so the message can explain why an unknown
     # property matters: JSON-LD processing drops terms the context lacks.
     unknown = sorted(set(_keys(document)) - context_terms())
     if unknown:

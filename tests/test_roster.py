@@ -244,3 +244,22 @@ def test_bulk_missing_roster_file(
     result = bulk(cli_runner, site_tree, tmp_path / "missing.csv")
     assert result.exit_code == 2
     assert "does not exist" in result.output
+
+
+def test_bulk_lists_all_row_problems(
+    site_tree: Path, cli_runner: CliRunner, tmp_path: Path
+) -> None:
+    row = "Jo Lee,,demo-badge,,2026-11-28,A;B,https://example.org/j,,,maybe"
+    result = bulk(
+        cli_runner, site_tree, write_roster(tmp_path, row, header=HEADER + ",listed")
+    )
+    assert result.exit_code == 1
+    assert "roster.csv row 2, column 'email': is missing." in result.output
+    assert (
+        "roster.csv row 2, column 'listed', value 'maybe': is not yes or no."
+        in result.output
+    )
+    assert (
+        "roster.csv row 2, column 'assessors', value 'A; B': must have exactly 3"
+        in result.output
+    )
