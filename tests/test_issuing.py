@@ -17,6 +17,7 @@ from organiser_support import (
     read_record,
     tree_snapshot,
 )
+from validator_harness import free_port, run_validator, serve_directory
 
 from generator.awards import hash_email
 from generator.build import build_site
@@ -289,3 +290,18 @@ def test_award_name_without_slug_needs_id(
     )
     with_id = award(cli_runner, site_tree, "--id", "2026-li", name="李")
     assert with_id.exit_code == 0, with_id.output
+
+
+@pytest.mark.validator
+def test_awarded_badge_passes_validator(site_tree: Path, cli_runner: CliRunner) -> None:
+    assert award(cli_runner, site_tree).exit_code == 0
+    port = free_port()
+    output = site_tree / "output"
+    base_url = f"http://127.0.0.1:{port}/"
+    build_site(site_tree, output, base_url=base_url, today=TODAY, environ={})
+    with serve_directory(output, port):
+        [result] = run_validator(
+            [f"{base_url}assertions/2026-grace-hopper.json"], recipient=NORMALISED
+        )
+    assert result["errorCount"] == 0, result["messages"]
+    assert result["valid"] is True
