@@ -1,4 +1,5 @@
-"""The `badgesite` command line: build, check and serve.
+"""The `badgesite` command line: build, check, serve, award, renew, revoke
+and verify.
 
 Exit codes: 0 success, 1 the input has problems, 2 bad command-line arguments.
 """
@@ -6,16 +7,26 @@ Exit codes: 0 success, 1 the input has problems, 2 bad command-line arguments.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, NoReturn
 
 import click
 
 from generator import __version__, sitecheck
 from generator.annotations import format_github
 from generator.build import build_site, load_site
-from generator.config import parse_base_url_option
+from generator.config import parse_base_url_option, resolve_build_time
+from generator.dates import DateError
 from generator.errors import BuildFailed, Problem
+from generator.fetching import SiteFolderError
+from generator.issuing import AwardRequest, Outcome, award_badge, parse_evidence_options
+from generator.renewal import RenewOptions, renew_award
+from generator.revoking import revoke_award
+from generator.roster import award_roster
 from generator.serve import serve_site
+from generator.verify import verify_badge
 
 logger = logging.getLogger("generator")
 
@@ -90,6 +101,13 @@ format_option = click.option(
     show_default=True,
     help="How to print problems: text lines on stderr, or GitHub Actions ::error and "
     "::warning commands on stdout, which annotate the file and line in a workflow run.",
+)
+organiser_today_option = click.option(
+    "--today",
+    default=None,
+    metavar="DATE",
+    help="Date to use as today: the default issued_on and revoked_on, the limit for "
+    "dates in the future and for expiry. Default: SOURCE_DATE_EPOCH if set, else now.",
 )
 
 
@@ -254,3 +272,262 @@ def serve_command(project: Path, port: int, today: str | None) -> None:
     except OSError as exc:
         message = f"cannot serve on 127.0.0.1:{port}: {exc.strerror}"
         raise click.ClickException(message) from exc
+
+
+def _print_outcome(outcome: Outcome) -> None:
+    _print_problems(outcome.warnings)
+    for line in outcome.lines:
+        click.echo(line)
+
+
+def _fail(exc: BuildFailed, command: str) -> NoReturn:
+    _print_problems(exc.problems)
+    raise click.ClickException(
+        f"{command} failed with {len(exc.problems)} problem(s); nothing was written"
+    ) from exc
+
+
+def _parse_verify_today(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return resolve_build_time(value, UTC, environ={})
+    except DateError as exc:
+        raise click.BadParameter(f"{exc.message} {exc.fix}") from exc
+
+
+def _record_options(function: Callable[..., None]) -> Callable[..., None]:
+    """Add the options that award and renew share."""
+    options = [
+        click.option(
+            "--issued-on",
+            metavar="DATE",
+            help="Date awarded, YYYY-MM-DD. Default: today in the site's time zone.",
+        ),
+        click.option(
+            "--evidence-received-on", metavar="DATE", help="Date the evidence arrived."
+        ),
+        click.option(
+            "--assessor",
+            "assessors",
+            multiple=True,
+            metavar="NAME",
+            help="A panel member; give it three times.",
+        ),
+        click.option(
+            "--evidence",
+            "evidence_urls",
+            multiple=True,
+            metavar="CRITERION[:KIND]=URL",
+            help="Evidence link for a criterion; repeatable. KIND defaults to "
+            "documentation.",
+        ),
+        click.option(
+            "--narrative",
+            "narratives",
+            multiple=True,
+            metavar="CRITERION[:KIND]=TEXT",
+            help="Evidence narrative (Markdown) for a criterion; repeatable.",
+        ),
+        click.option(
+            "--keep-email",
+            is_flag=True,
+            help="Also write the plain email into the "
+            "record. Default: only its salted SHA-256 hash is written.",
+        ),
+        organiser_today_option,
+        strict_option,
+        project_option,
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+@main.command("award")
+@click.option(
+    "--badge", required=True, help="Badge slug: its folder name in content/badges/."
+)
+@click.option(
+    "--name", required=True, help="Recipient's display name; it is published."
+)
+@click.option("--email", required=True, help="Recipient's email address; it is hashed.")
+@click.option(
+    "--id", "award_id", help="Award id. Default: <year issued>-<name as a slug>."
+)
+@click.option(
+    "--decision-on", metavar="DATE", required=True, help="Date of the panel's decision."
+)
+@click.option(
+    "--expires",
+    metavar="DATE",
+    help="Default: issued date + the badge's validity_days.",
+)
+@click.option(
+    "--listed", is_flag=True, help="Show the holder in the badge's public list."
+)
+@_record_options
+def award_command(
+    project: Path,
+    today: str | None,
+    strict: bool,
+    evidence_urls: tuple[str, ...],
+    narratives: tuple[str, ...],
+    **fields: Any,
+) -> None:
+    """Write a new award record with a salted email hash.
+
+    Exit codes: 0 written, 1 problems (nothing written), 2 bad arguments.
+    """
+    try:
+        evidence, problems = parse_evidence_options(evidence_urls, narratives)
+        request = AwardRequest(evidence=evidence, input_problems=problems, **fields)
+        outcome = award_badge(project, request, today=today, strict=strict)
+    except BuildFailed as exc:
+        _fail(exc, "award")
+    _print_outcome(outcome)
+
+
+@main.command("award-bulk")
+@click.argument("roster", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--keep-email", is_flag=True, help="Also write the plain emails into the records."
+)
+@organiser_today_option
+@strict_option
+@project_option
+def award_bulk_command(
+    roster: Path, keep_email: bool, today: str | None, strict: bool, project: Path
+) -> None:
+    """Write one award record per row of a CSV roster, or none if any row has a problem.
+
+    README lists the columns. Exit codes: 0 written, 1 problems, 2 bad arguments.
+    """
+    try:
+        outcome = award_roster(
+            project, roster, keep_email=keep_email, today=today, strict=strict
+        )
+    except BuildFailed as exc:
+        _fail(exc, "award-bulk")
+    _print_outcome(outcome)
+
+
+@main.command("renew")
+@click.argument("award_id")
+@click.option(
+    "--id",
+    "new_id",
+    help="Id of the new award. Default: <year issued>-<old id without its year>.",
+)
+@click.option(
+    "--email",
+    help="Recipient's email: it must match the old award, and the new "
+    "award gets a fresh salt. Default: reuse the stored hash and salt.",
+)
+@click.option(
+    "--decision-on",
+    metavar="DATE",
+    help="Date of the panel's decision. Default: the issued date.",
+)
+@click.option(
+    "--force", is_flag=True, help="Renew even though the old award has not expired."
+)
+@_record_options
+def renew_command(
+    award_id: str,
+    new_id: str | None,
+    project: Path,
+    today: str | None,
+    strict: bool,
+    evidence_urls: tuple[str, ...],
+    narratives: tuple[str, ...],
+    assessors: tuple[str, ...],
+    **fields: Any,
+) -> None:
+    """Write an award that renews an expired one and links to it.
+
+    Name, evidence, assessors and listing are copied unless given.
+
+    Exit codes: 0 written, 1 problems (nothing written), 2 bad arguments.
+    """
+    try:
+        evidence, problems = parse_evidence_options(evidence_urls, narratives)
+        options = RenewOptions(
+            award_id=new_id,
+            evidence=evidence,
+            assessors=assessors,
+            input_problems=problems,
+            **fields,
+        )
+        outcome = renew_award(project, award_id, options, today=today, strict=strict)
+    except BuildFailed as exc:
+        _fail(exc, "renew")
+    _print_outcome(outcome)
+
+
+@main.command("revoke")
+@click.argument("award_id")
+@click.option(
+    "--reason", required=True, help="Why the award is revoked; it is published."
+)
+@click.option("--date", metavar="DATE", help="Date of the revocation. Default: today.")
+@organiser_today_option
+@project_option
+def revoke_command(
+    award_id: str, reason: str, date: str | None, today: str | None, project: Path
+) -> None:
+    """Revoke an award: append revoked_on and revocation_reason to its record.
+
+    Exit codes: 0 written, 1 problems (nothing written), 2 bad arguments.
+    """
+    try:
+        outcome = revoke_award(project, award_id, reason, date=date, today=today)
+    except BuildFailed as exc:
+        _fail(exc, "revoke")
+    _print_outcome(outcome)
+
+
+@main.command("verify")
+@click.argument("source", metavar="FILE_OR_URL")
+@click.option("--email", help="Also check that the badge was issued to this address.")
+@click.option(
+    "--site",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Built output folder that stands in for the site's base URL; no network.",
+)
+@click.option(
+    "--today",
+    "now",
+    callback=_parse_verify_today,
+    metavar="DATE",
+    help="Date (end of that day, UTC) or date-time that decides expiry. Default: now.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds to wait for each HTTP request.",
+)
+@click.pass_context
+def verify_command(
+    ctx: click.Context,
+    source: str,
+    email: str | None,
+    site: Path | None,
+    now: datetime | None,
+    timeout: float,
+) -> None:
+    """Verify a hosted assertion JSON, a baked PNG or a baked SVG (file or URL).
+
+    Exit codes: 0 valid, 1 unreadable, 2 bad arguments, 3 expired, 4 revoked,
+    5 not issued to this address, 6 tampered, 7 invalid.
+    """
+    try:
+        report = verify_badge(source, email=email, site=site, now=now, timeout=timeout)
+    except SiteFolderError as exc:
+        raise click.BadParameter(str(exc), param_hint="--site") from exc
+    click.echo(report.format())
+    ctx.exit(report.verdict.exit_code)

@@ -1,0 +1,111 @@
+"""Fetch the documents a badge links to, from a built site folder or over HTTP(S)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import urllib.error
+import urllib.request
+from pathlib import Path, PurePosixPath
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from generator import urls
+
+logger = logging.getLogger(__name__)
+
+MANIFEST = "badgesite.json"
+# Baked images carry the artwork; 10 MB is far above any sensible badge.
+MAX_BYTES = 10 * 1024 * 1024
+_ACCEPT = "application/ld+json, application/json, image/png, image/svg+xml"
+
+
+class FetchError(Exception):
+    """Raised when a URL cannot be fetched, with the reason as the message."""
+
+
+class GoneError(FetchError):
+    """Raised for HTTP 410 Gone, which Open Badges 2.0 treats as revoked."""
+
+
+class SiteFolderError(ValueError):
+    """Raised when a folder given as --site is not a site built by badgesite."""
+
+
+class Fetcher(Protocol):
+    """Anything that returns the bytes served at a URL."""
+
+    def fetch(self, url: str) -> bytes:
+        """Return the body at `url`; raise FetchError when it cannot be read."""
+        ...
+
+
+class SiteFolder:
+    """Serve URLs under a built site's base URL from its output folder, offline."""
+
+    def __init__(self, folder: Path) -> None:
+        manifest = folder / MANIFEST
+        try:
+            data = json.loads(manifest.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise SiteFolderError(
+                f"{folder} has no {MANIFEST}, so it is not a folder "
+                "built by badgesite build."
+            ) from exc
+        except (OSError, ValueError) as exc:
+            raise SiteFolderError(f"{manifest} cannot be read: {exc}.") from exc
+        base_url = data.get("base_url") if isinstance(data, dict) else None
+        if not isinstance(base_url, str) or not base_url.endswith("/"):
+            raise SiteFolderError(f"{manifest} has no base_url ending in '/'.")
+        self.folder = folder
+        self.base_url = base_url
+
+    def fetch(self, url: str) -> bytes:
+        """Return the file that `url` maps to under the site folder."""
+        if not url.startswith(self.base_url):
+            raise FetchError(
+                f"is outside the site's base URL {self.base_url}, and verify "
+                "never uses the network when --site is given"
+            )
+        parts = urlsplit(url)
+        if parts.query:
+            raise FetchError("has a query string, which a static site cannot serve")
+        relative = urls.file_for(url[len(self.base_url) :].split("#", 1)[0])
+        pure = PurePosixPath(relative)
+        if pure.is_absolute() or ".." in pure.parts or "\\" in relative:
+            raise FetchError("points outside the site folder")
+        path = self.folder.joinpath(*pure.parts)
+        if not path.is_file():
+            raise FetchError(f"is not in the site folder (no file {path})")
+        logger.debug("read %s for %s", path, url)
+        return path.read_bytes()
+
+
+class HttpFetcher:
+    """Fetch http(s) URLs with urllib, a timeout and a size limit."""
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+
+    def fetch(self, url: str) -> bytes:
+        """Return the body at `url`, following redirects."""
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise FetchError("is not an http(s) URL")
+        request = urllib.request.Request(
+            url, headers={"Accept": _ACCEPT, "User-Agent": "badgesite-verify"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                body = response.read(MAX_BYTES + 1)
+        except urllib.error.HTTPError as exc:
+            if exc.code == 410:
+                raise GoneError("returned HTTP 410 Gone") from exc
+            raise FetchError(f"returned HTTP {exc.code} {exc.reason}") from exc
+        except urllib.error.URLError as exc:
+            raise FetchError(f"could not be fetched: {exc.reason}") from exc
+        except TimeoutError as exc:
+            raise FetchError(f"timed out after {self.timeout:g} s") from exc
+        if len(body) > MAX_BYTES:
+            raise FetchError(f"is larger than {MAX_BYTES // (1024 * 1024)} MB")
+        logger.debug("fetched %s (%d bytes)", url, len(body))
+        return body
