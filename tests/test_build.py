@@ -273,3 +273,15 @@ def test_date_only_uses_site_zone_not_machine_zone(site_tree, tmp_path, monkeypa
         __import__("time").tzset()
     document = json.loads((tmp_path / "out/assertions/2026-ada.json").read_text())
     assert document["issuedOn"] == "2026-05-13T23:00:00Z"
+
+
+def test_yaml_norway_values_build_as_text(site_tree, tmp_path):
+    path = site_tree / ADA
+    path.write_text(path.read_text().replace("name: Ada Lovelace", "name: No"))
+    site_yml = site_tree / "content/site.yml"
+    site_yml.write_text(site_yml.read_text().replace("language: en", "language: no"))
+    output = tmp_path / "out"
+    build_site(site_tree, output, today=TODAY, environ={})
+    page = (output / "assertions/2026-ada/index.html").read_text()
+    assert '<html lang="no">' in page
+    assert "<h1 id=\"award-heading\">No</h1>" in page
