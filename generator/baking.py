@@ -162,18 +162,59 @@ def parse_svg(data: bytes) -> Document:
     root = document.documentElement
     if root.localName != "svg":
         raise ArtworkError("has no <svg> root element.", "Export the artwork as SVG.")
+    findings = []
     for element in [root, *root.getElementsByTagName("*")]:
-        if element.localName in ("script", "foreignObject"):
-            raise ArtworkError(
-                f"contains a <{element.localName}> element.",
-                "Remove it: recipients' pages serve this SVG from the badge site.",
-            )
-        for name in element.attributes.keys():
-            if name.lower().startswith("on"):
-                raise ArtworkError(
-                    f"has an event handler attribute '{name}'.", "Remove it."
-                )
+        findings += _unsafe_parts(element)
+    if findings:
+        raise ArtworkError(
+            f"contains active or external content: {'; '.join(findings)}.",
+            "Remove it: every recipient's badge page serves this SVG from the badge "
+            "site, so it may hold only drawing and #fragment references.",
+        )
     return document
+
+
+# Elements that run code, embed other documents or navigate.
+_FORBIDDEN_ELEMENTS = {"script", "foreignObject", "a", "iframe", "embed", "object"}
+_CSS_URL = re.compile(r"url\(\s*['\"]?\s*([^'\")\s]*)", re.IGNORECASE)
+_SAFE_DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp);", re.IGNORECASE)
+
+
+def _compact(value: str) -> str:
+    # Browsers ignore whitespace and control characters inside a URL scheme.
+    return "".join(ch for ch in value if ch > " ").lower()
+
+
+def _unsafe_parts(element: Element) -> list[str]:
+    name = element.localName
+    found = []
+    if name in _FORBIDDEN_ELEMENTS:
+        found.append(f"a <{name}> element")
+    if name == "style":
+        found += _unsafe_css(element.toxml(), "<style>")
+    for attribute, value in element.attributes.items():
+        local = attribute.split(":")[-1].lower()
+        if local.startswith("on"):
+            found.append(f"the event handler '{attribute}' on <{name}>")
+        elif "javascript:" in _compact(value):
+            found.append(f"a javascript: URL in '{attribute}' on <{name}>")
+        elif local == "href" and not (
+            value.startswith("#") or _SAFE_DATA_IMAGE.match(value)
+        ):
+            found.append(f"the external reference {value!r} on <{name}>")
+        else:
+            found += _unsafe_css(value, f"'{attribute}' on <{name}>")
+    return found
+
+
+def _unsafe_css(text: str, where: str) -> list[str]:
+    found = []
+    if "@import" in text.lower():
+        found.append(f"a CSS @import in {where}")
+    for target in _CSS_URL.findall(text):
+        if not target.startswith("#"):
+            found.append(f"the external reference {target!r} in {where}")
+    return found
 
 
 def clean_svg(data: bytes) -> tuple[Document, bool]:

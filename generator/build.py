@@ -259,19 +259,18 @@ def _check_documents(
 
 def _guard_output(root: Path, output: Path) -> None:
     resolved = output.resolve()
-    for protected in (root, root / "content", root / "assertions", root / "site_src"):
-        protected = protected.resolve()
-        if resolved == protected or protected.is_relative_to(resolved):
-            raise BuildFailed(
-                [
-                    error(
-                        "--output",
-                        "",
-                        f"points at {output}, which holds the site's sources.",
-                        "Choose an empty or earlier output folder.",
-                    )
-                ]
-            )
+    project = root.resolve()
+    sources = [project / name for name in ("content", "assertions", "site_src", ".git")]
+    # The output may sit inside the project, but must neither contain the
+    # project or a source folder nor lie inside one.
+    clashes = project.is_relative_to(resolved) or any(
+        resolved.is_relative_to(source) or source.is_relative_to(resolved)
+        for source in sources
+    )
+    if clashes:
+        message = f"points at {output}, which holds or lies inside the site's sources."
+        fix = "Choose a folder outside content/, assertions/ and site_src/."
+        raise BuildFailed([error("--output", "", message, fix)])
     if (
         resolved.exists()
         and any(resolved.iterdir())

@@ -103,6 +103,10 @@ def parse_base_url_option(value: str) -> str | None:
     """Return an error message for a --base-url value, or None when it is usable."""
     if not is_http_url(value) or not value.endswith("/"):
         return "must be an absolute http(s) URL ending in '/'"
+    try:
+        classify_base_url(value)
+    except BaseUrlRejected as exc:
+        return f"{exc.message.rstrip('.')}. {exc.fix.rstrip('.')}"
     return None
 
 

@@ -30,6 +30,16 @@ def classify_base_url(base_url: str) -> BaseUrlKind:
     """
     parts = urlsplit(base_url)
     host = (parts.hostname or "").lower()
+    if parts.query or parts.fragment or "?" in base_url or "#" in base_url:
+        raise BaseUrlRejected(
+            "has a query or fragment, which would end up inside every badge id.",
+            "Give only scheme, host and path, ending in '/'.",
+        )
+    if parts.username is not None or parts.password is not None:
+        raise BaseUrlRejected(
+            "contains a user name or password, which every badge id would publish.",
+            "Give only scheme, host and path, ending in '/'.",
+        )
     if is_loopback_host(host):
         return BaseUrlKind.PREVIEW
     address = _ip_address(host)

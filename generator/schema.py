@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -24,6 +25,9 @@ _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _HOSTNAME = re.compile(
     r"^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
 )
+
+# Values quoted in messages are cut to this many characters.
+MAX_SHOWN = 80
 
 formats = FormatChecker(formats=())
 
@@ -96,7 +100,31 @@ def check_document(document: YamlDocument, schema_name: str) -> list[Problem]:
     validator = _validator(schema_name)
     problems = []
     for failure in sorted(validator.iter_errors(document.data), key=_error_order):
-        problems.append(_to_problem(document, failure))
+        if failure.validator == "additionalProperties":
+            problems += _unknown_fields(document, failure)
+        else:
+            problems.append(_to_problem(document, failure))
+    return problems
+
+
+def _unknown_fields(document: YamlDocument, failure: ValidationError) -> list[Problem]:
+    known = failure.schema.get("properties", {})
+    hint = (
+        "Remove it or correct its spelling; the known fields are: "
+        f"{', '.join(sorted(known))}."
+    )
+    problems = []
+    for extra in sorted(set(failure.instance) - set(known)):
+        location = (*failure.absolute_path, extra)
+        problems.append(
+            error(
+                document.path,
+                format_field(location),
+                "is not a known field.",
+                hint,
+                document.line_of(location),
+            )
+        )
     return problems
 
 
@@ -106,6 +134,8 @@ def _error_order(failure: ValidationError) -> tuple[str, str]:
 
 def _to_problem(document: YamlDocument, failure: ValidationError) -> Problem:
     location = tuple(failure.absolute_path)
+    # Emails and salts must not reach terminals or CI logs, even when invalid.
+    show = _hidden if location[:1] == ("recipient",) else _show
     hint = failure.schema.get("x-hint", "") if isinstance(failure.schema, dict) else ""
     value = failure.instance
     keyword = failure.validator
@@ -121,35 +151,37 @@ def _to_problem(document: YamlDocument, failure: ValidationError) -> Problem:
         sub = failure.schema.get("properties", {}).get(location[-1], {})
         message = f"is missing; it is needed when '{trigger}' is given."
         hint = sub.get("x-hint", "Add it.")
-    elif keyword == "additionalProperties":
-        known = ", ".join(sorted(failure.schema.get("properties", {})))
-        extras = sorted(set(value) - set(failure.schema.get("properties", {})))
-        location = (*location, extras[0]) if extras else location
-        message = "is not a known field."
-        hint = f"Remove it or correct its spelling; the known fields are: {known}."
     elif keyword == "type":
         fmt = failure.schema.get("format")
         message, hint = _type_message(
-            value, failure.validator_value, location, hint, fmt
+            value, failure.validator_value, location, hint, fmt, show
         )
     elif keyword in ("minItems", "maxItems"):
         message = f"must have {_count_phrase(failure)}, got {len(value)}."
     elif keyword == "uniqueItems":
         message = "lists the same entry more than once."
     elif keyword == "enum":
-        message = f"has the value {_show(value)}, which is not allowed."
+        message = f"has the value {show(value)}, which is not allowed."
+    elif keyword == "oneOf" and {"email", "identity"} <= set(value):
+        message = "gives both 'email' and 'identity'."
+        hint = "Keep one: 'identity' alone keeps the plain address out of git."
     elif keyword in ("oneOf", "anyOf"):
         message = "does not have the fields it needs."
     elif keyword == "minLength" and value == "":
         message = "is empty."
     else:
-        message = f"is invalid: got {_show(value)}."
+        message = f"is invalid: got {show(value)}."
     line = document.line_of(location)
     return error(document.path, format_field(location), message, hint, line)
 
 
 def _type_message(
-    value: Any, expected: str | list[str], location: tuple, hint: str, fmt: str | None
+    value: Any,
+    expected: str | list[str],
+    location: tuple,
+    hint: str,
+    fmt: str | None,
+    show: Callable[[Any], str],
 ) -> tuple[str, str]:
     if value is None:
         return "is empty.", hint or "Give it a value or remove the field."
@@ -158,6 +190,11 @@ def _type_message(
     if expected == "string" and isinstance(value, bool | int | float):
         key = location[-1] if location and isinstance(location[-1], str) else "value"
         source = "true/false" if isinstance(value, bool) else "a number"
+        if show is _hidden:
+            return (
+                f"must be text, got {source}.",
+                f"YAML read it as {source}; quote it.",
+            )
         shown = str(value).lower() if isinstance(value, bool) else str(value)
         fix = f'YAML read it as {source}; quote it: {key}: "{shown}".'
         return f"must be text, got {shown}.", fix
@@ -170,7 +207,7 @@ def _type_message(
         "number": "a number",
     }
     wanted = names.get(expected, expected) if isinstance(expected, str) else expected
-    return f"must be {wanted}, got {_show(value)}.", hint
+    return f"must be {wanted}, got {show(value)}.", hint
 
 
 def _count_phrase(failure: ValidationError) -> str:
@@ -193,6 +230,11 @@ def _quoted_name(message: str) -> str:
 
 
 def _show(value: Any) -> str:
-    if isinstance(value, str):
-        return repr(value)
-    return json.dumps(value, ensure_ascii=False, default=str)
+    text = repr(value) if isinstance(value, str) else json.dumps(value, default=str)
+    if len(text) > MAX_SHOWN:
+        text = text[:MAX_SHOWN] + f"... ({len(text)} characters)"
+    return text
+
+
+def _hidden(_value: Any) -> str:
+    return "a value that is not shown, because recipient data stays private"

@@ -31,6 +31,10 @@ _FLOAT = re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
 
 FieldPath = tuple[str | int, ...]
 
+# Organiser files nest a few levels; far deeper input is an error or an attack.
+MAX_DEPTH = 20
+_TOO_DEEP = "nests too deeply"
+
 
 @dataclass
 class YamlDocument:
@@ -80,6 +84,9 @@ def parse_yaml(
     """Parse YAML text; return the document or the problems that stop it."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        fix = f"Use at most {MAX_DEPTH} levels of nested lists and mappings."
+        return None, [error(display_path, "", "nests too deeply to read.", fix)]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -93,7 +100,10 @@ def parse_yaml(
     if node is None:
         document.data = {}
         return document, problems
-    document.data = _convert(node, (), document, problems)
+    seen: set[int] = set()
+    document.data = _convert(node, (), document, problems, seen)
+    if any(p.message.startswith(_TOO_DEEP) for p in problems):
+        return None, problems
     return document, problems
 
 
@@ -102,13 +112,30 @@ def _convert(
     location: FieldPath,
     document: YamlDocument,
     problems: list[Problem],
+    seen: set[int],
 ) -> Any:
-    document.lines.setdefault(location, node.start_mark.line + 1)
+    line = node.start_mark.line + 1
+    document.lines.setdefault(location, line)
+    # The composer returns the anchored node again for each alias, and a few
+    # nested aliases can expand to billions of values, so aliases are rejected.
+    if id(node) in seen:
+        fix = "Write the value out in full; anchors and aliases are not supported."
+        message = "uses a YAML alias (*name)."
+        problems.append(
+            error(document.path, format_field(location), message, fix, line)
+        )
+        return None
+    seen.add(id(node))
+    if len(location) > MAX_DEPTH:
+        fix = f"Use at most {MAX_DEPTH} levels of nested lists and mappings."
+        field = format_field(location[:MAX_DEPTH])
+        problems.append(error(document.path, field, _TOO_DEEP + ".", fix, line))
+        return None
     if isinstance(node, yaml.MappingNode):
-        return _convert_mapping(node, location, document, problems)
+        return _convert_mapping(node, location, document, problems, seen)
     if isinstance(node, yaml.SequenceNode):
         return [
-            _convert(item, (*location, index), document, problems)
+            _convert(item, (*location, index), document, problems, seen)
             for index, item in enumerate(node.value)
         ]
     return _convert_scalar(node)
@@ -119,6 +146,7 @@ def _convert_mapping(
     location: FieldPath,
     document: YamlDocument,
     problems: list[Problem],
+    seen: set[int],
 ) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key_node, value_node in node.value:
@@ -148,7 +176,7 @@ def _convert_mapping(
             continue
         child = (*location, key)
         document.lines[child] = line
-        result[key] = _convert(value_node, child, document, problems)
+        result[key] = _convert(value_node, child, document, problems, seen)
     return result
 
 

@@ -76,24 +76,51 @@ def test_bake_svg_splits_cdata_terminator():
     assert rebaked.count(b"openbadges:assertion verify") == 1
 
 
+SVG_OPEN = b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+
+
 @pytest.mark.parametrize(
-    ("svg", "fragment"),
+    ("body", "fragment"),
     [
-        (
-            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
-            "<script>",
-        ),
-        (b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>', "onload"),
-        (
-            b'<!DOCTYPE svg [<!ENTITY a "b">]><svg xmlns="http://www.w3.org/2000/svg">&a;</svg>',
-            "not a safe SVG",
-        ),
+        (b"<script>alert(1)</script>", "a <script> element"),
+        (b"<foreignObject/>", "a <foreignObject> element"),
+        (b'<rect onclick="alert(1)"/>', "the event handler 'onclick' on <rect>"),
+        (b'<a xlink:href="javascript:alert(3)"><rect/></a>', "javascript: URL"),
+        (b'<a href=" JaVa&#9;ScRiPt:alert(4)"><rect/></a>', "javascript: URL"),
+        (b'<set attributeName="href" to="javascript:alert(5)"/>', "javascript: URL"),
+        (b"<style>@import url(https://evil.example/x.css);</style>", "CSS @import"),
+        (b'<use href="https://evil.example/s.svg#a"/>', "'https://evil.example/s.svg#a'"),
+        (b'<image href="https://tracker.example/p.png"/>', "external reference"),
+        (b'<rect fill="url(https://evil.example/p.svg#g)"/>', "external reference"),
+        (b'<rect style="fill: url(\'//evil.example/g\')"/>', "external reference"),
     ],
 )
-def test_parse_svg_rejects_unsafe_svg(svg, fragment):
+def test_parse_svg_rejects_unsafe_svg(body, fragment):
     with pytest.raises(baking.ArtworkError) as caught:
-        baking.parse_svg(svg)
+        baking.parse_svg(SVG_OPEN + body + b"</svg>")
     assert fragment in caught.value.message
+
+
+def test_parse_svg_lists_every_unsafe_part():
+    body = b'<script/><rect onload="x"/><use href="https://e.example/a"/>'
+    with pytest.raises(baking.ArtworkError) as caught:
+        baking.parse_svg(SVG_OPEN + body + b"</svg>")
+    assert caught.value.message.count(";") == 2
+
+
+def test_parse_svg_allows_local_references():
+    body = (
+        b'<defs><linearGradient id="g"/></defs><rect fill="url(#g)"/>'
+        b'<use xlink:href="#g"/><image href="data:image/png;base64,iVBORw0KGgo="/>'
+    )
+    document = baking.parse_svg(SVG_OPEN + body + b"</svg>")
+    assert document.documentElement.localName == "svg"
+
+
+def test_parse_svg_rejects_entities():
+    data = b'<!DOCTYPE svg [<!ENTITY a "b">]><svg xmlns="http://www.w3.org/2000/svg">&a;</svg>'
+    with pytest.raises(baking.ArtworkError, match="not a safe SVG"):
+        baking.parse_svg(data)
 
 
 def test_jpeg_named_png_is_rejected(site_tree):

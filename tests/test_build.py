@@ -285,3 +285,11 @@ def test_yaml_norway_values_build_as_text(site_tree, tmp_path):
     page = (output / "assertions/2026-ada/index.html").read_text()
     assert '<html lang="no">' in page
     assert "<h1 id=\"award-heading\">No</h1>" in page
+
+
+@pytest.mark.parametrize("inside", ["content/sub", "assertions/demo-badge/x", ".git/x"])
+def test_build_refuses_output_inside_sources(site_tree, inside):
+    with pytest.raises(BuildFailed) as caught:
+        build_site(site_tree, site_tree / inside, today=TODAY, environ={})
+    assert "lies inside the site's sources" in caught.value.problems[0].message
+    assert not (site_tree / inside).exists()

@@ -105,7 +105,15 @@ CASES = [
         "email: ada@example.org",
         "email: ada-at-example.org",
         "recipient.email",
-        ["got 'ada-at-example.org'", "name@example.org"],
+        ["is invalid: got a value that is not shown", "name@example.org"],
+    ),
+    (
+        "email and identity both given",
+        ADA,
+        "  email: ada@example.org\n",
+        "  email: ada@example.org\n  identity: sha256$" + "a" * 64 + "\n",
+        "recipient",
+        ["gives both 'email' and 'identity'", "Keep one"],
     ),
     (
         "bad url",
@@ -273,6 +281,18 @@ def test_build_rejects_bad_input(site_tree, relative, old, new, field, fragments
     assert text.startswith(relative + ":")
     for fragment in fragments:
         assert fragment in text
+
+
+def test_recipient_values_never_printed(site_tree):
+    _apply(site_tree, ADA, "email: ada@example.org", "email: [ada@example.org]")
+    _apply(site_tree, ADA, "salt: k3Yp9dQz", "salt: 12345678")
+    with pytest.raises(BuildFailed) as caught:
+        build_site(site_tree, site_tree / "output", today=TODAY, environ={})
+    text = str(caught.value)
+    assert "recipient.email" in text
+    assert "recipient.salt" in text
+    assert "ada@example.org" not in text
+    assert "12345678" not in text
 
 
 def test_zoneless_datetime_needs_site_zone(site_tree):

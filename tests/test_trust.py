@@ -296,3 +296,25 @@ def test_shallow_clone_skips_ledger_with_warning(git_site, tmp_path):
     (warning,) = [w for w in result.warnings if w.path == "assertions"]
     assert "the git clone is shallow" in warning.message
     assert "fetch-depth: 0" in warning.fix
+
+
+@pytest.mark.parametrize(
+    ("base_url", "fragment"),
+    [
+        ("https://example.github.io/badges/?x=1#f/", "query or fragment"),
+        ("https://user:secret@example.github.io/badges/", "user name or password"),
+    ],
+)
+def test_base_url_parts_refused(site_tree, base_url, fragment):
+    problems = _problems(site_tree, base_url=base_url)
+    assert fragment in problems[0]
+
+
+def test_cli_base_url_refusal_exits_two(site_tree, cli_runner):
+    from generator.cli import main
+
+    result = cli_runner.invoke(
+        main, ["build", "--project", str(site_tree), "--base-url", "http://10.0.0.1/"]
+    )
+    assert result.exit_code == 2
+    assert "private-network address 10.0.0.1" in result.stderr

@@ -54,3 +54,30 @@ def test_yaml_syntax_error_has_line():
     assert document is None
     assert problems[0].line is not None
     assert "is not valid YAML" in problems[0].message
+
+
+def test_yaml_alias_is_rejected():
+    text = "a: &x [1, 2]\nb: *x\n"
+    _, problems = parse_yaml(text, "x.yml")
+    (problem,) = problems
+    assert problem.field == "b"
+    assert "uses a YAML alias" in problem.message
+
+
+def test_yaml_alias_bomb_is_cheap():
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for previous, name in zip("abcdefg", "bcdefgh", strict=True):
+        lines.append(f"{name}: &{name} [*{previous}, *{previous}, *{previous}]")
+    lines.append("name: *h")
+    _, problems = parse_yaml("\n".join(lines) + "\n", "x.yml")
+    assert len(problems) == 22  # each alias reported once, nothing expanded
+    assert all("alias" in p.message for p in problems)
+
+
+def test_yaml_deep_nesting_is_a_problem():
+    document, problems = parse_yaml("name: " + "[" * 1000 + "]" * 1000 + "\n", "x.yml")
+    assert document is None
+    assert "nests too deeply" in problems[0].message
+    document, problems = parse_yaml("name: " + "[" * 40 + "]" * 40 + "\n", "x.yml")
+    assert document is None
+    assert "nests too deeply" in problems[0].message
