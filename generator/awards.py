@@ -254,7 +254,8 @@ def _check_date_order(
                 "Award the badge on or after the panel's decision.",
             )
         )
-    if decided and received and badge.decision_days:
+    explained = "decision_delay_reason" in document.data
+    if decided and received and badge.decision_days and not explained:
         if decided - received > timedelta(days=badge.decision_days):
             days = (decided - received).days
             problems.append(
@@ -263,7 +264,7 @@ def _check_date_order(
                     "decision_on",
                     f"is {days} days after the evidence was received, over the badge's "
                     f"{badge.decision_days}-day limit.",
-                    "Check the dates, or record why the decision took longer.",
+                    "Check the dates, or give the reason in decision_delay_reason.",
                     level=warning,
                 )
             )

@@ -15,7 +15,12 @@ from jinja2 import Environment
 from generator import __version__, hosting, openbadges, urls
 from generator.awards import load_awards
 from generator.baking import bake_png, bake_svg
-from generator.config import SiteConfig, load_site_config, resolve_build_time
+from generator.config import (
+    SiteConfig,
+    fallback_config,
+    load_site_config,
+    resolve_build_time,
+)
 from generator.content import SiteContent, load_content
 from generator.dates import DateError
 from generator.errors import BuildFailed, Problem, Severity, error, warning
@@ -90,9 +95,19 @@ def load_site(
     `previous_output` is the output folder whose manifest serves as the ledger
     of published awards when the project is not a git work tree.
     """
-    config, problems = load_site_config(root, base_url)
+    config, site_problems = load_site_config(root, base_url)
     if config is None:
-        raise BuildFailed(problems)
+        # Check the other files against stand-in settings, so one run lists
+        # every problem, then fail with them all.
+        config = fallback_config(root)
+        content, problems = load_content(config)
+        awards, award_problems = load_awards(
+            config,
+            content.badges,
+            resolve_build_time(None, config.zone, {}),
+            content.failed_badges,
+        )
+        raise BuildFailed(site_problems + problems + award_problems)
     try:
         now = resolve_build_time(today, config.zone, environ)
     except DateError as exc:

@@ -19,7 +19,7 @@ from generator.annotations import format_github
 from generator.build import build_site, load_site
 from generator.config import parse_base_url_option, resolve_build_time
 from generator.dates import DateError
-from generator.errors import BuildFailed, Problem
+from generator.errors import BuildFailed, Problem, Severity
 from generator.fetching import SiteFolderError
 from generator.issuing import AwardRequest, Outcome, award_badge, parse_evidence_options
 from generator.renewal import RenewOptions, renew_award
@@ -38,6 +38,13 @@ def _print_problems(problems: list[Problem], style: str = "text") -> None:
             click.echo(format_github(problem))
         else:
             click.echo(problem.format(), err=True)
+
+
+def _count(problems: list[Problem]) -> str:
+    warnings = sum(1 for p in problems if p.severity is Severity.WARNING)
+    if not warnings:
+        return f"{len(problems)} problem(s)"
+    return f"{len(problems) - warnings} error(s) and {warnings} warning(s)"
 
 
 def _check_base_url(
@@ -63,6 +70,8 @@ def _configure_logging(verbose: int, quiet: bool) -> None:
             else logging.WARNING
         )
     )
+    # markdown-it logs every parsing rule at DEBUG, which buries the build's lines.
+    logging.getLogger("markdown_it").setLevel(max(level, logging.INFO))
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     logger.setLevel(level)
 
@@ -168,7 +177,7 @@ def build_command(
     except BuildFailed as exc:
         _print_problems(exc.problems, style)
         raise click.ClickException(
-            f"build failed with {len(exc.problems)} problem(s); output left unchanged"
+            f"build failed with {_count(exc.problems)}; output left unchanged"
         ) from exc
     _print_problems(result.warnings, style)
     click.echo(result.summary())
@@ -191,9 +200,7 @@ def check_command(
         site = load_site(project, base_url=base_url, today=today, strict=strict)
     except BuildFailed as exc:
         _print_problems(exc.problems, style)
-        raise click.ClickException(
-            f"check found {len(exc.problems)} problem(s)"
-        ) from exc
+        raise click.ClickException(f"check found {_count(exc.problems)}") from exc
     _print_problems(site.warnings, style)
     click.echo(
         f"OK: {len(site.content.badges)} badge(s), {len(site.awards)} award(s), "
@@ -283,7 +290,7 @@ def _print_outcome(outcome: Outcome) -> None:
 def _fail(exc: BuildFailed, command: str) -> NoReturn:
     _print_problems(exc.problems)
     raise click.ClickException(
-        f"{command} failed with {len(exc.problems)} problem(s); nothing was written"
+        f"{command} failed with {_count(exc.problems)}; nothing was written"
     ) from exc
 
 

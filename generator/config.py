@@ -84,6 +84,19 @@ def load_site_config(
     return config, []
 
 
+def fallback_config(root: Path) -> SiteConfig:
+    """Return stand-in settings for checking other files when site.yml is invalid."""
+    return SiteConfig(
+        root=root,
+        title="(content/site.yml is invalid)",
+        base_url="https://site-yml-is-invalid.invalid/",
+        language="en",
+        zone=ZoneInfo("UTC"),
+        zone_name="UTC",
+        has_zone=True,
+    )
+
+
 def _origin_problems(document: YamlDocument, base_url: str | None) -> list[Problem]:
     try:
         classify_base_url(document.data["base_url"])

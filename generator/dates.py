@@ -48,7 +48,9 @@ def parse_instant(text: str, zone: tzinfo | None) -> datetime:
         value = datetime.fromisoformat(text.replace("z", "Z").replace(" ", "T", 1))
     except ValueError as exc:
         raise DateError(
-            f"is not a real date-time: {text!r} ({exc}).", "Check the numbers."
+            f"is not a real date-time: {text!r}.",
+            "Check the numbers: months 01-12, days in range, hours 00-23, minutes "
+            "00-59, and an offset between -23:59 and +23:59.",
         ) from exc
     if value.tzinfo is None:
         if zone is None:

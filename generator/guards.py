@@ -23,11 +23,17 @@ def check_missing_awards(ledger: Ledger, present: set[str]) -> list[Problem]:
                 "",
                 f"is missing, but award '{award_id}' was published from it "
                 f"(found in {ledger.source}); its URL would start returning 404.",
-                f"Restore the file (git checkout <commit> -- {path}) under its "
-                "original name, and revoke the award if it should no longer count.",
+                "Restore the file under its original name (git checkout "
+                f'"$(git rev-list -n 1 HEAD -- {path})^" -- {path}), and revoke the '
+                "award if it should no longer count.",
             )
         )
     return problems
+
+
+# TODO: compare each published record with its first committed version, so an
+# edit that changes an issued assertion (and breaks earlier baked images) is
+# reported; today only deletion, renaming and base URL moves are caught.
 
 
 def check_born_expired(

@@ -89,10 +89,13 @@ SVG_OPEN = b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.
         (b'<a href=" JaVa&#9;ScRiPt:alert(4)"><rect/></a>', "javascript: URL"),
         (b'<set attributeName="href" to="javascript:alert(5)"/>', "javascript: URL"),
         (b"<style>@import url(https://evil.example/x.css);</style>", "CSS @import"),
-        (b'<use href="https://evil.example/s.svg#a"/>', "'https://evil.example/s.svg#a'"),
+        (
+            b'<use href="https://evil.example/s.svg#a"/>',
+            "'https://evil.example/s.svg#a'",
+        ),
         (b'<image href="https://tracker.example/p.png"/>', "external reference"),
         (b'<rect fill="url(https://evil.example/p.svg#g)"/>', "external reference"),
-        (b'<rect style="fill: url(\'//evil.example/g\')"/>', "external reference"),
+        (b"<rect style=\"fill: url('//evil.example/g')\"/>", "external reference"),
     ],
 )
 def test_parse_svg_rejects_unsafe_svg(body, fragment):

@@ -284,7 +284,7 @@ def test_yaml_norway_values_build_as_text(site_tree, tmp_path):
     build_site(site_tree, output, today=TODAY, environ={})
     page = (output / "assertions/2026-ada/index.html").read_text()
     assert '<html lang="no">' in page
-    assert "<h1 id=\"award-heading\">No</h1>" in page
+    assert '<h1 id="award-heading">No</h1>' in page
 
 
 @pytest.mark.parametrize("inside", ["content/sub", "assertions/demo-badge/x", ".git/x"])

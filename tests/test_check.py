@@ -15,8 +15,8 @@ from generator.errors import BuildFailed
 RECORD = "assertions/demo-badge/2026-ada.yml"
 LATE_WARNING = (
     f"{RECORD}:7: warning: field 'decision_on' is 40 days after the evidence was "
-    "received, over the badge's 21-day limit. Check the dates, or record why the "
-    "decision took longer."
+    "received, over the badge's 21-day limit. Check the dates, or give the reason "
+    "in decision_delay_reason."
 )
 
 
@@ -84,7 +84,7 @@ def test_check_strict_fails_on_warning(site_tree: Path, cli_runner: CliRunner) -
     built = invoke(cli_runner, site_tree, "build", "--today", TODAY, "--strict")
     assert checked.exit_code == 1
     assert LATE_WARNING in checked.output
-    assert "Error: check found 1 problem(s)" in checked.output
+    assert "Error: check found 0 error(s) and 1 warning(s)" in checked.output
     assert problem_lines(checked.output) == problem_lines(built.output)
 
 

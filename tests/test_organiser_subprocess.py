@@ -113,7 +113,7 @@ def test_subprocess_check_exit_codes(site_tree: Path) -> None:
     strict = run("check", "--today", TODAY, "--strict", cwd=site_tree)
     assert strict.returncode == 1
     assert "warning: field 'decision_on' is 40 days after" in strict.stderr
-    assert "Error: check found 1 problem(s)" in strict.stderr
+    assert "Error: check found 0 error(s) and 1 warning(s)" in strict.stderr
 
 
 @pytest.fixture

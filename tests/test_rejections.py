@@ -359,3 +359,56 @@ def test_bad_award_file_name_rejected(site_tree):
         build_site(site_tree, site_tree / "output", today=TODAY, environ={})
     (problem,) = caught.value.problems
     assert "is not a valid award file name" in problem.message
+
+
+def test_late_decision_warns_until_explained(site_tree):
+    _apply(
+        site_tree,
+        ADA,
+        "evidence_received_on: 2026-05-01",
+        "evidence_received_on: 2026-03-01",
+    )
+    result = build_site(site_tree, site_tree / "output", today=TODAY, environ={})
+    (late,) = [w for w in result.warnings if w.field == "decision_on"]
+    assert "72 days after the evidence was received" in late.message
+    assert "decision_delay_reason" in late.fix
+    with pytest.raises(BuildFailed):
+        build_site(site_tree, site_tree / "out2", today=TODAY, strict=True, environ={})
+    _append_line = "decision_delay_reason: The panel met after the summer break.\n"
+    path = site_tree / ADA
+    path.write_text(path.read_text() + _append_line)
+    strict = build_site(
+        site_tree, site_tree / "out3", today=TODAY, strict=True, environ={}
+    )
+    assert strict.current == 1
+
+
+def test_bad_site_yml_still_reports_records(site_tree):
+    _apply(site_tree, SITE, "timezone: Europe/London", "timezone: Mars/Olympus")
+    _apply(site_tree, ADA, "kind: documentation", "kind: essay")
+    with pytest.raises(BuildFailed) as caught:
+        build_site(site_tree, site_tree / "output", today=TODAY, environ={})
+    fields = {(p.path, p.field) for p in caught.value.problems}
+    assert fields == {(SITE, "timezone"), (ADA, "evidence[0].kind")}
+
+
+def test_out_of_range_offset_message(site_tree):
+    _apply(
+        site_tree, ADA, "issued_on: 2026-05-14", "issued_on: 2026-05-14T10:00:00+25:00"
+    )
+    with pytest.raises(BuildFailed) as caught:
+        build_site(site_tree, site_tree / "output", today=TODAY, environ={})
+    (problem,) = caught.value.problems
+    assert "is not a real date-time: '2026-05-14T10:00:00+25:00'" in problem.message
+    assert "timedelta" not in problem.format()
+    assert "offset between -23:59 and +23:59" in problem.fix
+
+
+def test_unknown_fields_each_reported(site_tree):
+    _apply(
+        site_tree, ADA, "name: Ada Lovelace", "name: Ada Lovelace\ncolour: red\nshoe: 9"
+    )
+    with pytest.raises(BuildFailed) as caught:
+        build_site(site_tree, site_tree / "output", today=TODAY, environ={})
+    assert [p.field for p in caught.value.problems] == ["colour", "shoe"]
+    assert [p.line for p in caught.value.problems] == [2, 3]
