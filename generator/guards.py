@@ -31,9 +31,9 @@ def check_missing_awards(ledger: Ledger, present: set[str]) -> list[Problem]:
     return problems
 
 
-# TODO: compare each published record with its first committed version, so an
-# edit that changes an issued assertion (and breaks earlier baked images) is
-# reported; today only deletion, renaming and base URL moves are caught.
+# TODO: compare each published record with its first committed version. An edit
+# that changes an issued assertion breaks earlier baked images, and only
+# deletion, renaming and base URL moves are caught today.
 
 
 def check_born_expired(

@@ -3,7 +3,7 @@
 PyYAML follows YAML 1.1, where a plain `No` is the boolean false and `0123`
 is the octal number 83. Organisers write names, language codes and ids, so
 this loader resolves only `true`/`false`, `null`/`~`, decimal integers and
-decimal floats; every other plain scalar, dates included, stays a string.
+decimal floats. Every other plain scalar, dates included, stays a string.
 """
 
 from __future__ import annotations
