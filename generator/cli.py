@@ -410,7 +410,23 @@ def award_bulk_command(
 ) -> None:
     """Write one award record per row of a CSV roster, or none if any row has a problem.
 
-    README lists the columns. Exit codes: 0 written, 1 problems, 2 bad arguments.
+    ROSTER is a CSV file (UTF-8) with a header row, then one row per recipient.
+
+    \b
+    Required columns:
+      badge, name, email, decision_on (YYYY-MM-DD),
+      assessors (three names separated by ';'),
+      and one evidence column or more:
+      url:CRITERION[:KIND] (links separated by spaces) or
+      narrative:CRITERION[:KIND] (Markdown text);
+      KIND defaults to documentation
+    Optional columns:
+      id (default: <year issued>-<name as a slug>),
+      issued_on (default: today), evidence_received_on,
+      expires (default: issued_on + the badge's validity_days),
+      listed (yes to show the holder in the badge's public list)
+
+    Exit codes: 0 written, 1 problems (nothing written), 2 bad arguments.
     """
     try:
         outcome = award_roster(

@@ -23,6 +23,7 @@ from generator.records import (
     slugify,
     write_new_records,
 )
+from generator.requestdates import check_request_dates
 from generator.schema import is_email, load_schema
 
 DEFAULT_KIND = "documentation"
@@ -81,11 +82,17 @@ class EvidenceInput:
 
 @dataclass(frozen=True)
 class Origin:
-    """Source of a request's values: command-line options, or one CSV roster row."""
+    """Source of a request's values: command-line options, or one CSV roster row.
+
+    `labels` maps record fields to the option or column that gives them.
+    `filled` maps each record field the command filled in itself to the reason,
+    like "no issued_on column", which messages about that value show.
+    """
 
     path: str = ""
     row: int | None = None
     labels: Mapping[str, str] = field(default_factory=dict)
+    filled: Mapping[str, str] = field(default_factory=dict)
 
     def problem(
         self,
@@ -273,6 +280,8 @@ def prepare_record(
     recipient, recipient_problems = _recipient(request)
     problems += recipient_problems
     issued_on = request.issued_on or today_text(site)
+    date_problems, date_fields = check_request_dates(site, request, badge, issued_on)
+    problems += date_problems
     award_id, id_problems = _award_id(site, request, taken)
     problems += id_problems
     if badge is None:
@@ -286,7 +295,11 @@ def prepare_record(
     award, record_problems = check_record(
         site, badge, award_id or _PLACEHOLDER_ID, text
     )
-    problems += [_translate(request, problem) for problem in record_problems]
+    problems += [
+        _translate(request, problem)
+        for problem in record_problems
+        if not _reported_already(problem, date_fields)
+    ]
     if (
         award is None
         or award_id is None
@@ -300,6 +313,12 @@ def prepare_record(
 
 def today_text(site: OrganiserSite) -> str:
     return dates.local_date(site.now, site.config.zone).isoformat()
+
+
+def _reported_already(problem: Problem, date_fields: set[str]) -> bool:
+    """Return whether the request's date check already reported this field."""
+    top = problem.field.split(".")[0].split("[")[0]
+    return problem.severity is Severity.ERROR and top in date_fields
 
 
 def _recipient(

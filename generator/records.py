@@ -28,6 +28,14 @@ logger = logging.getLogger(__name__)
 # 16 random bytes are 128 bits; token_urlsafe turns them into 22 characters.
 SALT_BYTES = 16
 _MAX_SLUG = 70
+# Latin letters without a Unicode decomposition into a base letter and accents.
+_SPELLED_OUT = str.maketrans(
+    {
+        "ß": "ss", "ẞ": "SS", "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe",
+        "Ø": "O", "ø": "o", "Ł": "L", "ł": "l", "Đ": "D", "đ": "d",
+        "Ð": "D", "ð": "d", "Þ": "TH", "þ": "th", "ı": "i", "Ħ": "H", "ħ": "h",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -93,8 +101,13 @@ def new_salt() -> str:
 
 
 def slugify(text: str) -> str:
-    """Turn a display name into lower-case ASCII words joined by hyphens."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    """Turn a display name into lower-case ASCII words joined by hyphens.
+
+    Accents are dropped (Zoë gives zoe), and letters that Unicode does not
+    decompose are spelled out (ß gives ss, Ø gives o). Other non-Latin letters
+    are dropped.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.translate(_SPELLED_OUT))
     ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
     return slug[:_MAX_SLUG].rstrip("-")

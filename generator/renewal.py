@@ -167,9 +167,17 @@ def _renewal_request(
     options: RenewOptions,
     origin: Origin,
 ) -> AwardRequest:
-    issued_on = options.issued_on or today_text(site)
     rest = _YEAR_PREFIX.sub("", award.award_id) or award.award_id
-    new_id = options.award_id or f"{issued_year(site, issued_on)}-{rest}"
+    new_id = options.award_id or f"{issued_year(site, options.issued_on)}-{rest}"
+    if options.decision_on is None:
+        # The record needs a decision date, and a renewal is decided when issued.
+        decision_on = options.issued_on or today_text(site)
+        origin = replace(
+            origin,
+            filled={**origin.filled, "decision_on": "no --decision-on given"},
+        )
+    else:
+        decision_on = options.decision_on
     evidence = options.evidence or tuple(
         EvidenceInput(
             item["criterion"],
@@ -184,11 +192,11 @@ def _renewal_request(
     request = AwardRequest(
         badge=award.badge_slug,
         name=data["name"],
-        decision_on=options.decision_on or issued_on,
+        decision_on=decision_on,
         assessors=options.assessors or tuple(data["assessors"]),
         evidence=evidence,
         award_id=new_id,
-        issued_on=issued_on,
+        issued_on=options.issued_on,
         evidence_received_on=options.evidence_received_on,
         previous_award=award.award_id,
         listed=bool(data.get("listed")),

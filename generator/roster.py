@@ -103,7 +103,8 @@ def read_roster(
                 1,
                 "",
                 "is empty.",
-                "Add a header row and one row per recipient (see README).",
+                "Add a header row and one row per recipient "
+                "(badgesite award-bulk --help lists the columns).",
             )
         ]
     header = [name.strip() for name in table[0]]
@@ -156,7 +157,8 @@ def _header_problems(display: str, header: list[str]) -> list[InputProblem]:
                     name,
                     "is not a known column.",
                     f"Use {', '.join(known)}, url:CRITERION or "
-                    "narrative:CRITERION (see README).",
+                    "narrative:CRITERION "
+                    "(badgesite award-bulk --help lists the columns).",
                 )
             )
     for name in REQUIRED_COLUMNS:
@@ -167,7 +169,7 @@ def _header_problems(display: str, header: list[str]) -> list[InputProblem]:
                     1,
                     name,
                     "is missing from the header.",
-                    "Add the column (see README).",
+                    "Add the column (badgesite award-bulk --help lists the columns).",
                 )
             )
     if not any(
@@ -216,7 +218,11 @@ def _request(
 ) -> AwardRequest:
     labels = {key: key for key in REQUIRED_COLUMNS + OPTIONAL_COLUMNS}
     labels.update(recipient="email", evidence="evidence columns")
-    origin = Origin(display, row, labels)
+    if "issued_on" not in cells:
+        filled = {"issued_on": "no issued_on column"}
+    else:
+        filled = {"issued_on": "the issued_on cell is empty"}
+    origin = Origin(display, row, labels, filled)
 
     problems: list[InputProblem] = []
     evidence: list[EvidenceInput] = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -32,6 +33,9 @@ from generator.fetching import Fetcher, FetchError, GoneError, HttpFetcher, Site
 from generator.openbadges import OB2_CONTEXT, check_published
 
 CONTEXT_FILE = "ob-v2-context.json"
+_SOURCE_HINT = "Give the assertion's .json URL or a baked image"
+# An award page is served at assertions/<id>/, next to assertions/<id>.json.
+_AWARD_PAGE = re.compile(r"^(.*/assertions/[^/]+)/(?:index\.html)?$")
 _SHOWN_MESSAGES = 3
 
 
@@ -225,8 +229,18 @@ def _decode(source: str, data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise _Stop(
-            Verdict.UNREADABLE, f"{source} is neither a PNG, an SVG nor JSON text."
+            Verdict.UNREADABLE,
+            f"{source} is neither a PNG, an SVG nor JSON text. {_SOURCE_HINT}.",
         ) from exc
+
+
+def _not_json_reason(source: str, text: str, exc: json.JSONDecodeError) -> str:
+    """Explain why a source is not an assertion, suggesting its .json URL if known."""
+    page = _AWARD_PAGE.match(source)
+    hint = f"{_SOURCE_HINT}, like {page.group(1)}.json" if page else _SOURCE_HINT
+    if text.startswith("<"):
+        return f"{source} is an HTML page, not JSON. {hint}."
+    return f"{source} is not JSON ({exc.msg}). {hint}."
 
 
 def _from_text(source: str, text: str, kind: str) -> _Source:
@@ -236,9 +250,11 @@ def _from_text(source: str, text: str, kind: str) -> _Source:
     try:
         embedded = json.loads(stripped)
     except json.JSONDecodeError as exc:
-        raise _Stop(
-            Verdict.UNREADABLE, f"the {kind} in {source} is not JSON ({exc.msg})."
-        ) from exc
+        if kind == "JSON":
+            reason = _not_json_reason(source, stripped, exc)
+        else:
+            reason = f"the {kind} in {source} is not JSON ({exc.msg})."
+        raise _Stop(Verdict.UNREADABLE, reason) from exc
     assertion_url = embedded.get("id") if isinstance(embedded, dict) else None
     if not isinstance(assertion_url, str) or urlsplit(assertion_url).scheme not in (
         "http",

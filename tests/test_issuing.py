@@ -132,6 +132,14 @@ def test_award_default_id_from_accents(site_tree: Path, cli_runner: CliRunner) -
     assert (site_tree / "assertions/demo-badge/2026-zoe-ni-bhriain.yml").is_file()
 
 
+def test_award_default_id_from_markup(site_tree: Path, cli_runner: CliRunner) -> None:
+    name = 'Dana "D" O\'Neil <b>'
+    result = award(cli_runner, site_tree, name=name)
+    assert result.exit_code == 0, result.output
+    record = "assertions/demo-badge/2026-dana-d-o-neil-b.yml"
+    assert read_record(site_tree, record)["name"] == name
+
+
 def test_award_issued_on_defaults_today(site_tree: Path, cli_runner: CliRunner) -> None:
     args = ["--badge", BADGE, "--name", "Grace Hopper", "--email", EMAIL,
             "--decision-on", "2026-12-01", *ASSESSORS, *EVIDENCE]  # fmt: skip
@@ -170,8 +178,18 @@ REJECTIONS = [
     (["--issued-on", "2027-01-05", "--decision-on", "2027-01-01"],
      "--issued-on, value '2027-01-05': is in the future (2027-01-05)."),
     (["--decision-on", "2026-11-10"], "--decision-on, value '2026-11-10': is before "
-     "evidence_received_on."),
-    (["--expires", "2020-01-01"], "--expires, value '2020-01-01': is before issued_on"),
+     "--evidence-received-on (2026-11-20). The panel decides after the evidence "
+     "arrives: correct one of the two dates."),
+    (["--decision-on", "2026-12-01"], "--issued-on, value '2026-11-30': is before "
+     "--decision-on (2026-12-01). Award the badge on or after the panel's decision: "
+     "correct one of the two dates."),
+    (["--decision-on", "2026-13-01"], "--decision-on, value '2026-13-01': is not a "
+     "real date: '2026-13-01' (month must be in 1..12). Use YYYY-MM-DD."),
+    (["--expires", "2020-01-01"], "--expires, value '2020-01-01': is before the issue "
+     "date --issued-on (2026-11-30)."),
+    (["--expires", "2040-01-01"], "--expires, value '2040-01-01': is beyond the "
+     "badge's 365-day validity from the issue date --issued-on (2026-11-30). Use "
+     "2027-11-30 or earlier, or leave out --expires."),
     (["--evidence", "nope=https://example.org/x"], "--evidence, value "
      "'nope=https://example.org/x': names the unknown criterion 'nope'. Use one of: "
      "practice, reflection."),
@@ -198,6 +216,22 @@ def test_award_rejects_input(
     assert "Error: award failed with" in result.output
     assert "nothing was written" in result.output
     assert tree_snapshot(site_tree / "assertions") == before
+
+
+def test_award_future_decision_names_option(
+    site_tree: Path, cli_runner: CliRunner
+) -> None:
+    args = ["--badge", BADGE, "--name", "Grace Hopper", "--email", EMAIL,
+            "--decision-on", "2027-01-01", *ASSESSORS, *EVIDENCE]  # fmt: skip
+    result = invoke(cli_runner, site_tree, "award", *args, "--today", TODAY)
+    assert result.exit_code == 1
+    assert (
+        "--decision-on, value '2027-01-01': is after the issue date 2026-12-04, "
+        "issued today (no --issued-on given). Use the date of the panel's decision, "
+        "2026-12-04 or earlier: a badge is awarded only after its decision."
+    ) in result.output
+    assert "--issued-on" not in result.output.replace("no --issued-on given", "")
+    assert "award failed with 1 problem(s)" in result.output
 
 
 def test_award_rejects_bad_email_hidden(site_tree: Path, cli_runner: CliRunner) -> None:
@@ -274,7 +308,10 @@ def test_new_salt_has_128_bits() -> None:
 @pytest.mark.parametrize(
     ("name", "slug"),
     [("Maria Okafor", "maria-okafor"), ("José Álvarez Núñez", "jose-alvarez-nunez"),
-     ("  O'Brien, Seán ", "o-brien-sean"), ("李", "")],
+     ("  O'Brien, Seán ", "o-brien-sean"), ("李", ""),
+     ('Dana "D" O\'Neil <b>', "dana-d-o-neil-b"), ("Zoë Ní Bhriain", "zoe-ni-bhriain"),
+     ("Łukasz Große", "lukasz-grosse"), ("Søren Ærø", "soren-aero"),
+     ("Þóra Guðmundsdóttir", "thora-gudmundsdottir"), ("Œuvre Ħal", "oeuvre-hal")],
 )  # fmt: skip
 def test_slugify_names(name: str, slug: str) -> None:
     assert slugify(name) == slug

@@ -195,3 +195,23 @@ def test_renew_shipped_record_hides_email(
         shipped_tree / "assertions/he-industry-dialogue/2026-hannah-lowe.yml"
     ).read_text()
     assert "hannah.lowe@" not in text
+
+
+def test_renew_date_messages_name_options(
+    site_tree: Path, cli_runner: CliRunner
+) -> None:
+    future = renew(cli_runner, site_tree, "2024-old", "--decision-on", "2027-01-01")
+    assert future.exit_code == 1
+    assert (
+        "--decision-on, value '2027-01-01': is after the issue date 2026-12-04, "
+        "issued today (no --issued-on given)."
+    ) in future.output
+    late = renew(
+        cli_runner, site_tree, "2024-old", "--evidence-received-on", "2026-12-10"
+    )
+    assert late.exit_code == 1
+    assert (
+        "--evidence-received-on, value '2026-12-10': is after the decision date "
+        "2026-12-04 (no --decision-on given)."
+    ) in late.output
+    assert not (site_tree / NEW).exists()

@@ -10,6 +10,8 @@ from conftest import TODAY
 from organiser_support import invoke, read_record, text_under, tree_snapshot
 
 from generator.awards import hash_email
+from generator.cli import main
+from generator.roster import EVIDENCE_PREFIXES, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 
 HEADER = (
     "name,email,badge,issued_on,decision_on,assessors,"
@@ -263,3 +265,71 @@ def test_bulk_lists_all_row_problems(
         "roster.csv row 2, column 'assessors', value 'A; B': must have exactly 3"
         in result.output
     )
+
+
+def test_bulk_lists_bad_date_with_others(
+    site_tree: Path, cli_runner: CliRunner, tmp_path: Path
+) -> None:
+    rows = [
+        "Jo Lee,jo@example.org,demo-badge,,2026-13-01,A;B,https://example.org/j,,",
+        "Al Roe,al@example.org,demo-badge,,2026-13-01,A;B;C,not-a-url,,",
+    ]
+    result = bulk(cli_runner, site_tree, write_roster(tmp_path, *rows))
+    assert result.exit_code == 1
+    for row in (2, 3):
+        assert (
+            f"roster.csv row {row}, column 'decision_on', value '2026-13-01': is not a "
+            "real date: '2026-13-01' (month must be in 1..12). Use YYYY-MM-DD."
+        ) in result.output
+    assert (
+        "roster.csv row 2, column 'assessors', value 'A; B': must have exactly 3"
+        in result.output
+    )
+    assert (
+        "roster.csv row 3, column 'url:practice', value 'not-a-url': is invalid"
+        in result.output
+    )
+    assert "award-bulk failed with 4 problem(s)" in result.output
+
+
+@pytest.mark.parametrize(
+    ("header", "issued_cell", "note"),
+    [
+        (HEADER.replace("issued_on,", ""), "", "no issued_on column"),
+        (HEADER, ",", "the issued_on cell is empty"),
+    ],
+)
+def test_bulk_future_decision_names_column(
+    site_tree: Path,
+    cli_runner: CliRunner,
+    tmp_path: Path,
+    header: str,
+    issued_cell: str,
+    note: str,
+) -> None:
+    row = (f"Jo Lee,jo@example.org,demo-badge,{issued_cell}2027-01-01,A;B;C,"
+           "https://example.org/j,Fine.,")  # fmt: skip
+    result = bulk(cli_runner, site_tree, write_roster(tmp_path, row, header=header))
+    assert result.exit_code == 1
+    assert (
+        "roster.csv row 2, column 'decision_on', value '2027-01-01': is after the "
+        f"issue date 2026-12-04, issued today ({note}). Use the date of the panel's "
+        "decision, 2026-12-04 or earlier"
+    ) in result.output
+    assert "column 'issued_on'" not in result.output
+
+
+def test_bulk_help_lists_columns(cli_runner: CliRunner) -> None:
+    result = cli_runner.invoke(main, ["award-bulk", "--help"])
+    assert result.exit_code == 0
+    help_text = result.output
+    assert "Required columns:" in help_text
+    assert "Optional columns:" in help_text
+    required, optional = help_text.split("Optional columns:")
+    for column in REQUIRED_COLUMNS:
+        assert column in required, column
+    for column in OPTIONAL_COLUMNS:
+        assert column in optional, column
+    for prefix in EVIDENCE_PREFIXES:
+        assert f"{prefix}:CRITERION[:KIND]" in required, prefix
+    assert "separated by ';'" in required

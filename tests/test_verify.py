@@ -375,6 +375,28 @@ def test_verify_unreadable_inputs(
         assert message in result.output, source
 
 
+def test_verify_award_page_gives_hint(built: Path, cli_runner: CliRunner) -> None:
+    assert (built / "assertions/2026-ada/index.html").is_file()
+    page = f"{BASE}assertions/2026-ada/"
+    result = cli(cli_runner, page, "--site", str(built))
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        f"unreadable: {page} is an HTML page, not JSON. Give the assertion's .json "
+        f"URL or a baked image, like {BASE}assertions/2026-ada.json."
+    )
+
+
+def test_verify_not_json_gives_hint(tmp_path: Path, cli_runner: CliRunner) -> None:
+    note = tmp_path / "note.txt"
+    note.write_text("hello")
+    result = cli(cli_runner, str(note))
+    assert result.exit_code == 1
+    assert (
+        "is not JSON (Expecting value). Give the assertion's .json URL or a baked "
+        "image."
+    ) in result.output
+
+
 def test_verify_missing_linked_badge(site: Path) -> None:
     (site / "badges/demo-badge.json").unlink()
     report = verify(site / "assertions/2026-ada.png", site)
