@@ -20,6 +20,8 @@ from pathlib import Path
 
 import yaml
 
+from generator.origin import is_publishable_base_url
+
 logger = logging.getLogger(__name__)
 
 _RECORD = re.compile(r"^assertions/([^/]+)/([a-z0-9][a-z0-9-]*)\.yml$")
@@ -37,6 +39,8 @@ class Ledger:
     tracks_new_records: bool = True
     # award id -> (record path, time of the first commit that added it)
     published: dict[str, tuple[str, datetime | None]] = field(default_factory=dict)
+    # award id -> time of the commit that added its record, published or not
+    first_added: dict[str, datetime] = field(default_factory=dict)
     base_urls: set[str] = field(default_factory=set)
 
     def first_seen(self, award_id: str) -> datetime | None:
@@ -46,6 +50,8 @@ class Ledger:
 
     def first_recorded(self, award_id: str, now: datetime) -> datetime | None:
         """Return when an award was first recorded, `now` if new, None if unknown."""
+        if award_id in self.first_added:
+            return self.first_added[award_id]
         if award_id in self.published:
             return self.published[award_id][1]
         return now if self.tracks_new_records else None
@@ -96,46 +102,97 @@ def _read_git_ledger(root: Path, prefix: str) -> Ledger:
             "born-expired awards were skipped",
             tracks_new_records=False,
         )
-    log = _git(
-        root,
-        "log",
-        "--no-renames",
-        "--diff-filter=A",
-        "--name-only",
-        "--format=%x00%ct",
-        "--",
-        "assertions/",
-    )
-    when: datetime | None = None
-    for line in (log or "").splitlines():
-        if line.startswith("\x00"):
-            when = datetime.fromtimestamp(int(line[1:]), UTC)
-            continue
-        match = _RECORD.match(line.removeprefix(prefix))
-        if not match:
-            continue
-        award_id = match.group(2)
-        earlier = ledger.first_seen(award_id)
-        # git log lists newest first, so the last time seen is the first commit.
-        if earlier is None or (when is not None and when <= earlier):
-            ledger.published[award_id] = (line.removeprefix(prefix), when)
-    ledger.base_urls = _git_base_urls(root)
+    order = {
+        commit: index
+        for index, commit in enumerate((_git(root, "rev-list", "HEAD") or "").split())
+    }
+    periods = _base_url_periods(root, order)
+    added = _added_records(root, prefix)
+    for award_id, (path, when, commit) in added.items():
+        ledger.first_added[award_id] = when
+        if is_publishable_base_url(_base_url_for(periods, order.get(commit))):
+            ledger.published[award_id] = (path, when)
+    # Records that already existed when a sample site got its real address
+    # were published by that change, even though they were added earlier.
+    for newer, older in zip(periods, [*periods[1:], None], strict=True):
+        if is_publishable_base_url(newer.base_url) and not (
+            older and is_publishable_base_url(older.base_url)
+        ):
+            for path in _records_at(root, newer.commit, prefix):
+                award_id = _RECORD.match(path).group(2)
+                if award_id in added:
+                    ledger.published[award_id] = (path, added[award_id][1])
+    ledger.base_urls = {
+        period.base_url
+        for period in periods
+        if is_publishable_base_url(period.base_url) and period.had_records
+    }
     return ledger
 
 
-def _git_base_urls(root: Path) -> set[str]:
-    """Return each committed base_url under which award records were committed."""
+@dataclass(frozen=True)
+class _Period:
+    """A site.yml commit and the base URL it set, until the next site.yml commit."""
+
+    commit: str
+    index: int
+    base_url: str | None
+    had_records: bool
+
+
+def _base_url_periods(root: Path, order: dict[str, int]) -> list[_Period]:
+    """Return the base URL periods, newest first."""
     commits = (_git(root, "log", "--format=%H", "--", "content/site.yml") or "").split()
-    urls = set()
-    # Each site.yml commit sets a base URL that holds until the next (newer) one;
-    # awards were published under it if records existed just before that change.
+    periods = []
+    # Awards were published under a base URL if records existed at the end of
+    # its period: just before the next site.yml change, or at HEAD.
     end_of_period = "HEAD"
     for commit in commits:
-        base_url = _base_url_at(root, commit)
-        if base_url and _has_records(root, end_of_period):
-            urls.add(base_url)
+        had_records = bool(_records_at(root, end_of_period, ""))
+        periods.append(
+            _Period(
+                commit, order.get(commit, 0), _base_url_at(root, commit), had_records
+            )
+        )
         end_of_period = f"{commit}^"
-    return urls
+    return periods
+
+
+def _base_url_for(periods: list[_Period], index: int | None) -> str | None:
+    """Return the base URL in effect at the commit with this rev-list index."""
+    if index is None:
+        return None
+    for period in periods:  # newest first; a larger index is an older commit
+        if period.index >= index:
+            return period.base_url
+    return None
+
+
+def _added_records(root: Path, prefix: str) -> dict[str, tuple[str, datetime, str]]:
+    """Return, per award id, its record path and the time and commit that added it."""
+    log = _git(
+        root, "log", "--no-renames", "--diff-filter=A", "--name-only",
+        "--format=%x00%ct %H", "--", "assertions/",
+    )  # fmt: skip
+    found: dict[str, tuple[str, datetime, str]] = {}
+    when, commit = datetime.fromtimestamp(0, UTC), ""
+    for line in (log or "").splitlines():
+        if line.startswith("\x00"):
+            stamp, commit = line[1:].split()
+            when = datetime.fromtimestamp(int(stamp), UTC)
+            continue
+        path = line.removeprefix(prefix)
+        match = _RECORD.match(path)
+        if match:
+            # git log lists newest first, so the last entry is the first commit.
+            found[match.group(2)] = (path, when, commit)
+    return found
+
+
+def _records_at(root: Path, revision: str, prefix: str) -> list[str]:
+    listing = _git(root, "ls-tree", "-r", "--name-only", revision, "--", "assertions/")
+    paths = [name.removeprefix(prefix) for name in (listing or "").splitlines()]
+    return [path for path in paths if _RECORD.match(path)]
 
 
 def _base_url_at(root: Path, commit: str) -> str | None:
@@ -148,11 +205,6 @@ def _base_url_at(root: Path, commit: str) -> str | None:
         return None
     value = data.get("base_url") if isinstance(data, dict) else None
     return value if isinstance(value, str) else None
-
-
-def _has_records(root: Path, revision: str) -> bool:
-    listing = _git(root, "ls-tree", "-r", "--name-only", revision, "--", "assertions/")
-    return any(name.endswith(".yml") for name in (listing or "").splitlines())
 
 
 def _read_manifest_ledger(manifest: Path) -> Ledger:

@@ -59,6 +59,30 @@ def classify_base_url(base_url: str) -> BaseUrlKind:
     return BaseUrlKind.PUBLIC
 
 
+# The shipped content's placeholder host, and names reserved for documentation
+# and testing (RFC 2606, RFC 6761): nothing built for them reaches a verifier.
+SAMPLE_HOSTS = {"example.github.io", "example.com", "example.net", "example.org"}
+_RESERVED_SUFFIXES = (".example", ".invalid", ".test", ".localhost")
+
+
+def is_sample_base_url(base_url: str) -> bool:
+    """Return whether a base URL is a placeholder or reserved example address."""
+    host = (urlsplit(base_url).hostname or "").lower().rstrip(".")
+    if host in SAMPLE_HOSTS or host.endswith(_RESERVED_SUFFIXES):
+        return True
+    return any(host.endswith("." + name) for name in SAMPLE_HOSTS)
+
+
+def is_publishable_base_url(base_url: str | None) -> bool:
+    """Return whether awards built for this base URL can have reached verifiers."""
+    if not base_url or is_sample_base_url(base_url):
+        return False
+    try:
+        return classify_base_url(base_url) is BaseUrlKind.PUBLIC
+    except BaseUrlRejected:
+        return False
+
+
 def _ip_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         return ipaddress.ip_address(host.strip("[]"))

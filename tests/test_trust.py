@@ -57,9 +57,20 @@ def _commit_all(root: Path, message: str, date: str = "2026-06-01T12:00:00Z") ->
     _git(root, "commit", "-q", "-m", message, date=date)
 
 
+PUBLIC_BASE = "https://badges.northgate.ac.uk/badges/"
+
+
+def _set_base_url(root: Path, base_url: str) -> None:
+    site_yml = root / "content/site.yml"
+    text = site_yml.read_text()
+    current = text.split("base_url: ", 1)[1].split("\n", 1)[0]
+    site_yml.write_text(text.replace(current, base_url))
+
+
 @pytest.fixture
 def git_site(site_tree: Path) -> Path:
-    """Return the minimal site as a git repository with its records committed."""
+    """Return the minimal site, on a public base URL, with its records committed."""
+    _set_base_url(site_tree, PUBLIC_BASE)
     (site_tree / ".gitignore").write_text("/output/\n")
     _git(site_tree, "init", "-q", "-b", "main")
     _commit_all(site_tree, "Add the demo site")
@@ -241,29 +252,21 @@ def test_public_build_has_no_preview_banner(build_output):
 
 
 def _move_base_url(root: Path) -> None:
-    site_yml = root / "content/site.yml"
-    site_yml.write_text(
-        site_yml.read_text().replace(
-            "https://demo.example.org/badges/", "https://new.example.org/"
-        )
-    )
+    _set_base_url(root, "https://badges.northgate-new.ac.uk/")
 
 
 def test_base_url_change_refused_after_publishing(git_site):
     _move_base_url(git_site)
     problems = _problems(git_site)
     assert len(problems) == 1
-    assert (
-        "awards were already published under 'https://demo.example.org/badges/'"
-        in problems[0]
-    )
+    assert f"awards were already published under '{PUBLIC_BASE}'" in problems[0]
     _commit_all(git_site, "Move the site")
     assert len(_problems(git_site)) == 1  # committing the move does not hide it
     assert _build(git_site, force_base_url=True).current == 1
     _append(
         git_site,
         "content/site.yml",
-        "previous_base_urls: ['https://demo.example.org/badges/']\n",
+        f"previous_base_urls: ['{PUBLIC_BASE}']\n",
     )
     assert _build(git_site).current == 1
 
@@ -318,3 +321,43 @@ def test_cli_base_url_refusal_exits_two(site_tree, cli_runner):
     )
     assert result.exit_code == 2
     assert "private-network address 10.0.0.1" in result.stderr
+
+
+@pytest.fixture
+def sample_site(site_tree: Path) -> Path:
+    """Return the minimal site with its records committed under its example URL."""
+    (site_tree / ".gitignore").write_text("/output/\n")
+    _git(site_tree, "init", "-q", "-b", "main")
+    _commit_all(site_tree, "Sample content")
+    return site_tree
+
+
+def test_fork_replaces_samples_in_one_commit(sample_site):
+    for record in (sample_site / "assertions/demo-badge").glob("*.yml"):
+        record.unlink()
+    _set_base_url(sample_site, PUBLIC_BASE)
+    _commit_all(sample_site, "Make the site ours")
+    assert _build(sample_site).badges == 1
+
+
+def test_fork_deletes_samples_then_moves(sample_site):
+    (sample_site / ADA).unlink()
+    _commit_all(sample_site, "Drop a sample")
+    _set_base_url(sample_site, PUBLIC_BASE)
+    _commit_all(sample_site, "Make the site ours")
+    result = _build(sample_site)
+    assert result.expired == 1  # the sample that stayed is now published
+
+
+def test_sample_kept_through_move_is_published(sample_site):
+    _set_base_url(sample_site, PUBLIC_BASE)
+    _commit_all(sample_site, "Make the site ours")
+    (sample_site / ADA).unlink()
+    problems = _problems(sample_site)
+    assert len(problems) == 1
+    assert "award '2026-ada' was published" in problems[0]
+
+
+def test_sample_award_expiring_later_is_not_born_expired(sample_site):
+    result = _build(sample_site, today="2027-09-01")
+    assert result.expired == 2
