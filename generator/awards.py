@@ -10,7 +10,7 @@ from pathlib import Path
 
 from generator import dates
 from generator.config import SiteConfig
-from generator.content import read_checked
+from generator.content import read_with_schema
 from generator.errors import Problem, error, warning
 from generator.models import Award, BadgeClass, Evidence, Recipient
 from generator.yamlfile import FieldPath, YamlDocument, format_field
@@ -112,13 +112,16 @@ def load_award(
     config: SiteConfig, badge: BadgeClass, path: Path, display: str, now: datetime
 ) -> tuple[Award | None, list[Problem]]:
     """Load and check one award record."""
-    document, problems = read_checked(config.root, display, "award")
+    document, problems = read_with_schema(config.root, display, "award")
     if document is None:
         return None, problems
     data = document.data
-    instants, date_problems = _read_dates(config, document, badge, now)
+    # Fields that failed the schema are left out of the checks below, which
+    # still run on the rest so that one build lists every problem.
+    failed = {problem.field for problem in problems}
+    instants, date_problems = _read_dates(config, document, badge, now, failed)
     problems += date_problems
-    evidence, evidence_problems = _read_evidence(document, badge)
+    evidence, evidence_problems = _read_evidence(document, badge, failed)
     problems += evidence_problems
     if any(p.severity.value == "error" for p in problems):
         return None, problems
@@ -150,7 +153,11 @@ def load_award(
 
 
 def _read_dates(
-    config: SiteConfig, document: YamlDocument, badge: BadgeClass, now: datetime
+    config: SiteConfig,
+    document: YamlDocument,
+    badge: BadgeClass,
+    now: datetime,
+    failed: set[str],
 ) -> tuple[dict[str, datetime], list[Problem]]:
     values: dict[str, datetime] = {}
     problems: list[Problem] = []
@@ -161,7 +168,7 @@ def _read_dates(
         "decision_on",
         "revoked_on",
     ):
-        if field not in document.data:
+        if field not in document.data or field in failed:
             continue
         try:
             values[field] = dates.parse_instant(document.data[field], config.input_zone)
@@ -272,14 +279,22 @@ def _check_date_order(
 
 
 def _read_evidence(
-    document: YamlDocument, badge: BadgeClass
+    document: YamlDocument, badge: BadgeClass, failed: set[str]
 ) -> tuple[tuple[Evidence, ...], list[Problem]]:
-    items = []
-    problems = []
+    items: list[Evidence] = []
+    problems: list[Problem] = []
     covered = set()
-    for index, item in enumerate(document.data["evidence"]):
-        criterion = badge.criterion(item["criterion"])
+    skipped = False
+    listed = document.data.get("evidence")
+    if not isinstance(listed, list) or "evidence" in failed:
+        return tuple(items), problems
+    for index, item in enumerate(listed):
         location = ("evidence", index)
+        prefix = format_field(location)
+        if any(field == prefix or field.startswith(prefix + ".") for field in failed):
+            skipped = True
+            continue
+        criterion = badge.criterion(item["criterion"])
         if criterion is None:
             known = ", ".join(c.id for c in badge.criteria)
             problems.append(
@@ -315,7 +330,7 @@ def _read_evidence(
             )
         )
     for criterion in badge.criteria:
-        if criterion.id not in covered and not problems:
+        if criterion.id not in covered and not problems and not skipped:
             problems.append(
                 _problem(
                     document,

@@ -77,7 +77,20 @@ def problems_block(problems: list[Problem]) -> bool:
 def read_checked(
     root: Path, display: str, schema: str
 ) -> tuple[YamlDocument | None, list[Problem]]:
-    """Read a YAML file and check it against a schema."""
+    """Read a YAML file and check it against a schema; no document on any problem."""
+    document, problems = read_with_schema(root, display, schema)
+    return (document if not problems else None), problems
+
+
+def read_with_schema(
+    root: Path, display: str, schema: str
+) -> tuple[YamlDocument | None, list[Problem]]:
+    """Read a YAML mapping and check it against a schema.
+
+    The document is returned even when the schema check found problems, so
+    callers can go on to check the fields that passed; it is None only when
+    the file cannot be read as a mapping.
+    """
     path = root / display
     if not path.is_file():
         return None, [error(display, "", "is missing.", "Create it (see README).")]
@@ -94,7 +107,7 @@ def read_checked(
             )
         ]
     problems += check_document(document, schema)
-    return (document if not problems else None), problems
+    return document, problems
 
 
 def _load_profile(

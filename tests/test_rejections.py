@@ -412,3 +412,27 @@ def test_unknown_fields_each_reported(site_tree):
         build_site(site_tree, site_tree / "output", today=TODAY, environ={})
     assert [p.field for p in caught.value.problems] == ["colour", "shoe"]
     assert [p.line for p in caught.value.problems] == [2, 3]
+
+
+def test_record_checks_run_past_schema_problems(site_tree):
+    _apply(site_tree, ADA, "kind: documentation", "kind: documentaton")
+    _apply(site_tree, ADA, "criterion: reflection", "criterion: reflexion")
+    _apply(
+        site_tree,
+        ADA,
+        "evidence_received_on: 2026-05-01",
+        "evidence_received_on: 2026-03-01",
+    )
+    _apply(
+        site_tree,
+        ADA,
+        "assessors: [Grace Hopper, Alan Turing, Katherine Johnson]",
+        "assessors: [Grace Hopper, Alan Turing]",
+    )
+    with pytest.raises(BuildFailed) as caught:
+        build_site(site_tree, site_tree / "output", today=TODAY, environ={})
+    fields = [p.field for p in caught.value.problems]
+    assert "evidence[0].kind" in fields
+    assert "assessors" in fields
+    assert "evidence[1].criterion" in fields  # a semantic check, not the schema's
+    assert "decision_on" in fields  # the late-decision warning

@@ -112,7 +112,7 @@ def test_bulk_all_or_nothing(
         assert line in result.output
     assert "not-an-email" not in result.output
     assert (
-        "Error: award-bulk failed with 3 problem(s); nothing was written"
+        "Error: award-bulk failed with 3 error(s) and 1 warning(s); nothing was written"
         in result.output
     )
 
@@ -289,7 +289,7 @@ def test_bulk_lists_bad_date_with_others(
         "roster.csv row 3, column 'url:practice', value 'not-a-url': is invalid"
         in result.output
     )
-    assert "award-bulk failed with 4 problem(s)" in result.output
+    assert "award-bulk failed with 4 error(s) and 1 warning(s)" in result.output
 
 
 @pytest.mark.parametrize(
