@@ -99,7 +99,26 @@ def load_awards(
             problems += award_problems
             if award is not None:
                 awards.append(award)
+    problems += _check_renewal_links(awards, set(first_source))
     return sorted(awards, key=lambda a: a.award_id), problems
+
+
+def _check_renewal_links(awards: list[Award], known_ids: set[str]) -> list[Problem]:
+    problems = []
+    for award in awards:
+        previous = award.previous_award
+        if previous is not None and (
+            previous not in known_ids or previous == award.award_id
+        ):
+            problems.append(
+                error(
+                    award.source,
+                    "previous_award",
+                    f"names {previous!r}, which is not another award of this site.",
+                    "Give the id (the file name without .yml) of the renewed award.",
+                )
+            )
+    return problems
 
 
 def _children(folder: Path) -> list[Path]:

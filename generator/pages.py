@@ -208,6 +208,9 @@ def award_context(
     context.update(_award_facts(site, badge, award, state))
     context.update(_award_files(site, badge, award, revoked))
     context["share"] = None if revoked else _share_links(site, badge, award)
+    context["renews"] = _award_link(site, award.previous_award)
+    renewals = [a.award_id for a in site.awards if a.previous_award == award.award_id]
+    context["renewed_by"] = _award_link(site, renewals[0] if renewals else None)
     # A revoked award's published Assertion is a stub without a recipient,
     # so its page offers no recipient check either.
     context["recipient"] = (
@@ -219,6 +222,12 @@ def award_context(
         }
     )
     return context
+
+
+def _award_link(site: PageSite, award_id: str | None) -> dict[str, str] | None:
+    if award_id is None:
+        return None
+    return {"id": award_id, "page": site.config.url(urls.award_page(award_id))}
 
 
 def _award_description(

@@ -219,3 +219,40 @@ def test_pages_build_deterministic(site_tree: Path, tmp_path: Path) -> None:
     build_site(site_tree, second, base_url=BASE_URL, today=TODAY, environ={})
     for path in sorted(first.rglob("*.html")):
         assert path.read_bytes() == (second / path.relative_to(first)).read_bytes()
+
+
+def test_renewal_links_both_pages(site_tree, tmp_path):
+    from generator.build import build_site
+
+    record = site_tree / "assertions/demo-badge/2024-old.yml"
+    renewal = site_tree / "assertions/demo-badge/2026-old-renewed.yml"
+    text = record.read_text().replace("issued_on: 2024-03-01", "issued_on: 2026-03-02")
+    text = text.replace("decision_on: 2024-02-20", "decision_on: 2026-03-01")
+    renewal.write_text(
+        text.replace("backfilled: true\n", "") + "previous_award: 2024-old\n"
+    )
+    output = tmp_path / "out"
+    build_site(site_tree, output, today=TODAY, environ={})
+    new_page = (output / "assertions/2026-old-renewed/index.html").read_text()
+    old_page = (output / "assertions/2024-old/index.html").read_text()
+    assert (
+        '<dt>Renews</dt><dd><a href="https://demo.example.org/badges/assertions/2024-old/">'
+        in new_page
+    )
+    assert (
+        '<dt>Renewed by</dt><dd><a href="https://demo.example.org/badges/assertions/2026-old-renewed/">'
+        in old_page
+    )
+
+
+def test_renewal_of_unknown_award_rejected(site_tree):
+    from generator.build import build_site
+    from generator.errors import BuildFailed
+
+    record = site_tree / "assertions/demo-badge/2026-ada.yml"
+    record.write_text(record.read_text() + "previous_award: 2020-nobody\n")
+    with pytest.raises(BuildFailed) as caught:
+        build_site(site_tree, site_tree / "output", today=TODAY, environ={})
+    (problem,) = caught.value.problems
+    assert problem.field == "previous_award"
+    assert "'2020-nobody', which is not another award" in problem.message
