@@ -6,6 +6,7 @@ import hashlib
 import json
 import shutil
 import threading
+import time
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -425,6 +426,7 @@ def test_verify_site_never_uses_network(
         raise AssertionError("verify --site opened a network connection")
 
     monkeypatch.setattr(urllib.request, "urlopen", refuse)
+    monkeypatch.setattr(urllib.request.OpenerDirector, "open", refuse)
     report = verify(built / "assertions/2026-ada.svg", built)
     assert report.verdict is Verdict.VALID
 
@@ -496,6 +498,58 @@ def test_verify_http_gone_is_revoked(no_proxy: None) -> None:
         thread.join()
     assert report.verdict is Verdict.REVOKED
     assert "410 Gone" in report.reason
+
+
+class _TrickleHandler(BaseHTTPRequestHandler):
+    """Send a response one byte at a time, in the headers or in the body."""
+
+    delay = 0.2
+    steps = 40  # bytes sent before giving up, so a failing test ends in ~8 s
+
+    def do_GET(self) -> None:  # noqa: N802 - name fixed by http.server
+        body = b"{" + b" " * 1000 + b"}"
+        head = (
+            f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        ).encode()
+        if self.path.endswith("/slow-head.json"):
+            self._trickle(head)
+        else:
+            self.wfile.write(head)
+            self.wfile.flush()
+            self._trickle(body)
+        self.close_connection = True
+
+    def _trickle(self, data: bytes) -> None:
+        for index in range(min(len(data), self.steps)):
+            try:
+                self.wfile.write(data[index : index + 1])
+                self.wfile.flush()
+            except OSError:
+                return
+            time.sleep(self.delay)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Drop the per-request log line."""
+
+
+@pytest.mark.parametrize("path", ["slow-body.json", "slow-head.json"])
+def test_verify_timeout_bounds_slow_server(no_proxy: None, path: str) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _TrickleHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/assertions/{path}"
+        started = time.monotonic()
+        report = verify_badge(url, now=NOW, timeout=1)
+        elapsed = time.monotonic() - started
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    assert report.verdict is Verdict.UNREADABLE, report.format()
+    assert report.reason == f"{url} timed out after 1 s."
+    assert elapsed < 3
 
 
 def test_verify_exit_codes_distinct() -> None:
