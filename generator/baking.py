@@ -25,6 +25,9 @@ OPENBADGES_NAMESPACE = "http://openbadges.org"
 _TEXT_CHUNKS = {b"iTXt", b"tEXt", b"zTXt"}
 _SVG_START = re.compile(rb"<svg[\s>]")
 _CDATA_END = "]]>"
+# A few kilobytes of zlib data can inflate to gigabytes, so reading baked text
+# stops at this size, the same limit verify puts on a downloaded file.
+MAX_TEXT_BYTES = 10 * 1024 * 1024
 
 
 class ArtworkError(InputError):
@@ -131,22 +134,85 @@ def bake_png(clean: bytes, assertion_json: str) -> bytes:
     return write_chunks([chunks[0], Chunk(b"iTXt", payload), *chunks[1:]])
 
 
-def read_png_assertion(data: bytes) -> str | None:
-    """Return the text of the first `openbadges` iTXt or tEXt chunk, or None."""
+def read_png_assertion(data: bytes, max_bytes: int = MAX_TEXT_BYTES) -> str | None:
+    """Return the text of the first `openbadges` text chunk, or None."""
+    texts = read_png_assertions(data, max_bytes)
+    return texts[0] if texts else None
+
+
+def read_png_assertions(data: bytes, max_bytes: int = MAX_TEXT_BYTES) -> list[str]:
+    """Return the text of every `openbadges` iTXt, tEXt or zTXt chunk, in file order.
+
+    Raises ArtworkError when the PNG or a chunk is damaged, or when compressed
+    chunks inflate to more than `max_bytes` bytes in total.
+    """
+    texts = []
+    budget = max_bytes
     for chunk in read_chunks(data):
         if not _is_openbadges_chunk(chunk):
             continue
-        rest = chunk.data[len(OPENBADGES_KEYWORD) + 1 :]
-        if chunk.kind == b"tEXt":
-            return rest.decode("latin-1")
-        if chunk.kind == b"iTXt":
-            compressed, _method = rest[0], rest[1]
-            language_end = rest.index(b"\x00", 2)
-            keyword_end = rest.index(b"\x00", language_end + 1)
-            text = rest[keyword_end + 1 :]
-            return (zlib.decompress(text) if compressed else text).decode("utf-8")
-        return zlib.decompress(rest[1:]).decode("latin-1")
-    return None
+        text, inflated = _chunk_text(chunk, budget, max_bytes)
+        budget -= inflated
+        texts.append(text)
+    return texts
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):g} MB"
+
+
+def _chunk_text(chunk: Chunk, budget: int, limit: int) -> tuple[str, int]:
+    """Return a text chunk's text and how many bytes inflating it produced."""
+    rest = chunk.data[len(OPENBADGES_KEYWORD) + 1 :]
+    if chunk.kind == b"tEXt":
+        return rest.decode("latin-1"), 0
+    if chunk.kind == b"zTXt":
+        inflated = _inflate(rest[1:], budget, limit)
+        return inflated.decode("latin-1"), len(inflated)
+    # iTXt: compression flag, method, language tag, NUL, translated keyword, NUL.
+    language_end = rest.find(b"\x00", 2)
+    keyword_end = rest.find(b"\x00", language_end + 1) if language_end >= 0 else -1
+    if keyword_end < 0:
+        raise ArtworkError(
+            "has a truncated openbadges iTXt chunk.", "Bake the badge again."
+        )
+    compressed = rest[0] != 0
+    body = rest[keyword_end + 1 :]
+    if compressed:
+        body = _inflate(body, budget, limit)
+    try:
+        return body.decode("utf-8"), len(body) if compressed else 0
+    except UnicodeDecodeError as exc:
+        raise ArtworkError(
+            f"has an openbadges iTXt chunk that is not UTF-8 text ({exc.reason}).",
+            "Bake the badge again.",
+        ) from exc
+
+
+def _inflate(data: bytes, max_bytes: int, limit: int) -> bytes:
+    """Decompress zlib data, stopping once the output passes `max_bytes`.
+
+    `limit` is the total over all chunks, which the error message names.
+    """
+    inflater = zlib.decompressobj()
+    try:
+        # max_length 0 would mean no limit, so the argument is always at least 1.
+        inflated = inflater.decompress(data, max_bytes + 1)
+    except zlib.error as exc:
+        raise ArtworkError(
+            f"has a damaged compressed openbadges chunk ({exc}).",
+            "Bake the badge again.",
+        ) from exc
+    if len(inflated) > max_bytes:
+        raise ArtworkError(
+            f"cannot be read: the baked data inflates beyond {_megabytes(limit)}.",
+            "Bake the badge again without compression.",
+        )
+    if not inflater.eof:
+        raise ArtworkError(
+            "has a truncated compressed openbadges chunk.", "Bake the badge again."
+        )
+    return inflated
 
 
 def parse_svg(data: bytes) -> Document:
@@ -262,18 +328,25 @@ def bake_svg(clean: bytes, assertion_url: str, assertion_json: str) -> bytes:
 
 def read_svg_assertion(data: bytes) -> tuple[str | None, str | None]:
     """Return (verify attribute, CDATA text) of the first baked assertion, or Nones."""
+    found = read_svg_assertions(data)
+    return found[0] if found else (None, None)
+
+
+def read_svg_assertions(data: bytes) -> list[tuple[str | None, str | None]]:
+    """Return (verify attribute, CDATA text) of every baked assertion, in order.
+
+    Raises what defusedxml raises for unsafe or malformed XML.
+    """
     document = defusedxml.minidom.parseString(data)
-    found = document.documentElement.getElementsByTagNameNS(
+    found = []
+    for element in document.documentElement.getElementsByTagNameNS(
         OPENBADGES_NAMESPACE, "assertion"
-    )
-    if not found:
-        return None, None
-    element = found[0]
-    text = "".join(
-        child.data for child in element.childNodes if child.nodeType in (3, 4)
-    )
-    verify = element.getAttribute("verify") or None
-    return verify, (text.strip() or None)
+    ):
+        text = "".join(
+            child.data for child in element.childNodes if child.nodeType in (3, 4)
+        )
+        found.append((element.getAttribute("verify") or None, text.strip() or None))
+    return found
 
 
 def render_svg_png(svg: bytes) -> bytes:

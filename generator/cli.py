@@ -26,7 +26,7 @@ from generator.renewal import RenewOptions, renew_award
 from generator.revoking import revoke_award
 from generator.roster import award_roster
 from generator.serve import serve_site
-from generator.verify import verify_badge
+from generator.verify import email_problem, verify_badge
 
 logger = logging.getLogger("generator")
 
@@ -305,6 +305,16 @@ def _parse_verify_today(
         raise click.BadParameter(f"{exc.message} {exc.fix}") from exc
 
 
+def _check_verify_email(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> str | None:
+    # The message never repeats the value, which is a personal address.
+    message = None if value is None else email_problem(value)
+    if message:
+        raise click.BadParameter(message)
+    return value
+
+
 def _record_options(function: Callable[..., None]) -> Callable[..., None]:
     """Add the options that award and renew share."""
     options = [
@@ -514,7 +524,11 @@ def revoke_command(
 
 @main.command("verify")
 @click.argument("source", metavar="FILE_OR_URL")
-@click.option("--email", help="Also check that the badge was issued to this address.")
+@click.option(
+    "--email",
+    callback=_check_verify_email,
+    help="Also check that the badge was issued to this address.",
+)
 @click.option(
     "--site",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -532,7 +546,7 @@ def revoke_command(
     type=click.FloatRange(min=0.1),
     default=10.0,
     show_default=True,
-    help="Seconds to wait for each HTTP request.",
+    help="Seconds each HTTP request may take, from connecting to the last byte.",
 )
 @click.pass_context
 def verify_command(

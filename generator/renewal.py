@@ -85,12 +85,32 @@ def renew_award(
             ]
         )
     record, problems = prepare_record(site, request)
+    if options.award_id is None:
+        problems = [
+            _explain_default_id(site, problem, request, origin) for problem in problems
+        ]
     raise_if_failing(problems, strict)
     assert record is not None
     write_new_records(root, [record])
     outcome = written_outcome(site, [record], problems)
     outcome.lines.insert(-1, f"It renews award {old_id}.")
     return outcome
+
+
+def _explain_default_id(
+    site: OrganiserSite, problem: InputProblem, request: AwardRequest, origin: Origin
+) -> InputProblem:
+    """Reword a clash of the default renewal id, which no --id option gave."""
+    new_id = request.award_id
+    if problem.field != OPTION_LABELS["id"] or new_id not in site.existing:
+        return problem
+    return origin.problem(
+        "previous_award",
+        f"the default id {new_id} (issue year + old id without its year) "
+        f"already exists in {site.existing[new_id]}.",
+        "Pass --id NEW_ID to choose another id.",
+        request.previous_award,
+    )
 
 
 def _load_renewable(

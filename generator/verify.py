@@ -25,12 +25,20 @@ from defusedxml import DefusedXmlException
 from generator.awards import hash_email
 from generator.baking import (
     ArtworkError,
-    read_png_assertion,
-    read_svg_assertion,
+    read_png_assertions,
+    read_svg_assertions,
     sniff_format,
 )
-from generator.fetching import Fetcher, FetchError, GoneError, HttpFetcher, SiteFolder
+from generator.fetching import (
+    MAX_BYTES,
+    Fetcher,
+    FetchError,
+    GoneError,
+    HttpFetcher,
+    SiteFolder,
+)
 from generator.openbadges import OB2_CONTEXT, check_published
+from generator.schema import is_email
 
 CONTEXT_FILE = "ob-v2-context.json"
 _SOURCE_HINT = "Give the assertion's .json URL or a baked image"
@@ -106,7 +114,8 @@ def verify_badge(
 
     With `site`, URLs under the base URL in site/badgesite.json are read from
     that folder and nothing is fetched over the network. `now` decides expiry
-    (default: the clock); `timeout` is in seconds per HTTP request. Raises
+    (default: the clock). `timeout` is the seconds each HTTP request may take
+    in total, from connecting to the last byte of the body. Raises
     SiteFolderError when `site` is not a folder built by badgesite.
     """
     fetcher: Fetcher = SiteFolder(site) if site is not None else HttpFetcher(timeout)
@@ -155,29 +164,67 @@ def _verify(
         report.details.append(("recipient", "issued to the email address given"))
     if expired:
         raise _Stop(Verdict.EXPIRED, f"the badge expired on {hosted['expires']}.")
-    report.reason = "the badge is genuine, current and not revoked."
+    report.reason = _valid_reason(found, issuer)
+
+
+def _valid_reason(found: _Source, issuer: dict[str, Any]) -> str:
+    """State what a valid verdict proves and whose site vouches for it.
+
+    A copy of a whole site on another host verifies against itself, so the
+    sentence names the issuer URL for the reader to check.
+    """
+    url = found.assertion_url
+    matches = f" matches the {found.kind}," if found.embedded is not None else ""
+    return (
+        f"the hosted assertion at {url}{matches} is current and is not revoked. "
+        f"It is issued by {issuer['name']} ({issuer['id']})."
+    )
 
 
 def read_source(source: str, fetcher: Fetcher) -> _Source:
     """Read the input and find the assertion URL and the embedded assertion, if any."""
     data = _read_input(source, fetcher)
+    if not data.strip():
+        raise _Stop(
+            Verdict.UNREADABLE,
+            f"{source} is empty. {_SOURCE_HINT}."
+            if not data
+            else f"{source} contains only whitespace. {_SOURCE_HINT}.",
+        )
     kind = sniff_format(data)
     if kind == "png":
-        try:
-            text = read_png_assertion(data)
-        except (ArtworkError, ValueError, IndexError) as exc:
-            raise _Stop(
-                Verdict.UNREADABLE, f"{source} is a damaged PNG ({exc})."
-            ) from exc
-        if text is None:
-            raise _Stop(
-                Verdict.UNREADABLE,
-                f"{source} is a PNG without a baked Open Badges assertion.",
-            )
-        return _from_text(source, text, "baked PNG")
+        return _from_png(source, data)
     if kind == "svg":
         return _from_svg(source, data)
     return _from_text(source, _decode(source, data), "JSON")
+
+
+def _from_png(source: str, data: bytes) -> _Source:
+    try:
+        texts = read_png_assertions(data, MAX_BYTES)
+    except ArtworkError as exc:
+        raise _Stop(Verdict.UNREADABLE, f"{source} {exc.message}") from exc
+    if not texts:
+        raise _Stop(
+            Verdict.UNREADABLE,
+            f"{source} is a PNG without a baked Open Badges assertion.",
+        )
+    _check_one_baked(source, [text.strip() for text in texts])
+    return _from_text(source, texts[0], "baked PNG")
+
+
+def _check_one_baked(source: str, baked: list[Any]) -> None:
+    """Stop with TAMPERED when an image contains baked assertions that differ.
+
+    Verifiers that read the first copy and verifiers that read the last
+    would otherwise reach different verdicts about one image.
+    """
+    if len(set(baked)) > 1:
+        raise _Stop(
+            Verdict.TAMPERED,
+            f"the image {source} holds {len(baked)} baked assertions that "
+            "differ, but a baked badge holds exactly one.",
+        )
 
 
 def _read_input(source: str, fetcher: Fetcher) -> bytes:
@@ -198,7 +245,7 @@ def _read_input(source: str, fetcher: Fetcher) -> bytes:
 
 def _from_svg(source: str, data: bytes) -> _Source:
     try:
-        verify_url, text = read_svg_assertion(data)
+        baked = read_svg_assertions(data)
     except (DefusedXmlException, ValueError) as exc:
         raise _Stop(
             Verdict.UNREADABLE, f"{source} is not a readable SVG ({exc})."
@@ -207,11 +254,13 @@ def _from_svg(source: str, data: bytes) -> _Source:
         raise _Stop(
             Verdict.UNREADABLE, f"{source} is not well-formed SVG ({exc})."
         ) from exc
-    if text is None and verify_url is None:
+    if not any(verify_url or text for verify_url, text in baked):
         raise _Stop(
             Verdict.UNREADABLE,
             f"{source} is an SVG without a baked Open Badges assertion.",
         )
+    _check_one_baked(source, baked)
+    verify_url, text = baked[0]
     if text is None:
         return _from_text(source, verify_url or "", "baked SVG")
     found = _from_text(source, text, "baked SVG")
@@ -271,6 +320,8 @@ def _fetch_json(fetcher: Fetcher, url: str, what: str) -> dict[str, Any]:
         data = fetcher.fetch(url)
     except FetchError as exc:
         raise _Stop(Verdict.UNREADABLE, f"the {what} {url} {exc}.") from exc
+    if not data.strip():
+        raise _Stop(Verdict.UNREADABLE, f"the {what} {url} is empty.")
     try:
         value = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -435,6 +486,21 @@ def _check_dates(hosted: dict[str, Any], now: datetime, report: Report) -> bool:
     if expires < issued:
         raise _Stop(Verdict.INVALID, "the badge expires before it was issued.")
     return expires <= now
+
+
+def email_problem(email: str) -> str | None:
+    """Return why `email` cannot be checked against a recipient, or None.
+
+    The message leaves the address out, so it can be shown without leaking it.
+    """
+    if not email.strip():
+        return "is empty. Give the address the badge was issued to."
+    if not is_email(email):
+        return (
+            "is not a valid email address (the value is not shown). "
+            "Give an address like name@example.org."
+        )
+    return None
 
 
 def recipient_matches(recipient: dict[str, Any], email: str) -> bool:

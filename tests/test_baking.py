@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import zlib
 
 import pytest
 from conftest import TODAY
@@ -175,3 +176,73 @@ def test_svg_artwork_gets_png_and_baked_svg(shipped_tree, tmp_path):
     hosted = json.loads((output / "assertions/2026-maria-okafor.json").read_text())
     assert verify == hosted["id"]
     assert json.loads(body) == hosted
+
+
+def _with_text_chunks(data: bytes, *payloads: tuple[bytes, bytes]) -> bytes:
+    """Insert (chunk type, chunk data) pairs right after IHDR."""
+    chunks = baking.read_chunks(data)
+    extra = [baking.Chunk(kind, body) for kind, body in payloads]
+    return baking.write_chunks([chunks[0], *extra, *chunks[1:]])
+
+
+def _compressed_itxt(text: bytes) -> tuple[bytes, bytes]:
+    # keyword, NUL, compression flag 1, method 0, empty language and
+    # translated keyword, each ended by NUL, then zlib data.
+    return b"iTXt", b"openbadges\x00\x01\x00\x00\x00" + zlib.compress(text)
+
+
+def test_read_png_assertions_all_kinds():
+    png = _with_text_chunks(
+        _png(),
+        _compressed_itxt('{"name": "Zoë"}'.encode()),
+        (b"tEXt", b"openbadges\x00plain"),
+        (b"zTXt", b"openbadges\x00\x00" + zlib.compress(b"zipped")),
+    )
+    texts = baking.read_png_assertions(png)
+    assert texts == ['{"name": "Zoë"}', "plain", "zipped"]
+    assert baking.read_png_assertion(png) == '{"name": "Zoë"}'
+
+
+def test_read_png_assertions_caps_total_inflated():
+    one = _compressed_itxt(b"x" * 600)
+    assert baking.read_png_assertions(_with_text_chunks(_png(), one), 1000) == [
+        "x" * 600
+    ]
+    two = _with_text_chunks(_png(), one, one)
+    with pytest.raises(baking.ArtworkError, match="inflates beyond"):
+        baking.read_png_assertions(two, 1000)
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        (b"openbadges\x00\x01\x00\x00\x00not zlib", "damaged compressed"),
+        (
+            b"openbadges\x00\x01\x00\x00\x00" + zlib.compress(b"{}" * 100)[:-6],
+            "truncated compressed",
+        ),
+        (b"openbadges\x00\x00\x00no-nul", "truncated openbadges iTXt"),
+        (b"openbadges\x00\x00\x00\x00\x00\xff\xfe", "not UTF-8"),
+    ],
+)
+def test_read_png_assertions_damaged_itxt(payload: bytes, message: str):
+    png = _with_text_chunks(_png(), (b"iTXt", payload))
+    with pytest.raises(baking.ArtworkError, match=message):
+        baking.read_png_assertions(png)
+
+
+def test_read_svg_assertions_finds_every_element():
+    first = '{"id": "https://x.example/a.json"}'
+    baked = baking.bake_svg(
+        b'<svg xmlns="http://www.w3.org/2000/svg"/>', "https://x.example/a.json", first
+    )
+    second = (
+        b'<openbadges:assertion verify="https://x.example/b.json">'
+        b"</openbadges:assertion></svg>"
+    )
+    doubled = baked.replace(b"</svg>", second)
+    assert baking.read_svg_assertions(doubled) == [
+        ("https://x.example/a.json", first),
+        ("https://x.example/b.json", None),
+    ]
+    assert baking.read_svg_assertion(doubled) == ("https://x.example/a.json", first)

@@ -87,9 +87,11 @@ def test_renew_force_needs_free_id(site_tree: Path, cli_runner: CliRunner) -> No
     clash = renew(cli_runner, site_tree, "2026-ada", "--force")
     assert clash.exit_code == 1
     assert (
-        "--id, value '2026-ada': names the award id '2026-ada', which already exists"
-        in clash.output
-    )
+        "AWARD_ID, value '2026-ada': the default id 2026-ada (issue year + old id "
+        "without its year) already exists in assertions/demo-badge/2026-ada.yml. "
+        "Pass --id NEW_ID to choose another id."
+    ) in clash.output
+    assert "--id, value" not in clash.output
     result = renew(
         cli_runner, site_tree, "2026-ada", "--force", "--id", "2026-ada-renewed"
     )
@@ -215,3 +217,14 @@ def test_renew_date_messages_name_options(
         "2026-12-04 (no --decision-on given)."
     ) in late.output
     assert not (site_tree / NEW).exists()
+
+
+def test_renew_given_id_clash_names_option(
+    site_tree: Path, cli_runner: CliRunner
+) -> None:
+    result = renew(cli_runner, site_tree, "2024-old", "--id", "2026-ada")
+    assert result.exit_code == 1
+    assert (
+        "--id, value '2026-ada': names the award id '2026-ada', which already exists"
+    ) in result.output
+    assert "default id" not in result.output

@@ -6,7 +6,10 @@ import hashlib
 import json
 import shutil
 import threading
+import time
+import tracemalloc
 import urllib.request
+import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,13 +23,17 @@ from conftest import MINIMAL, REPO, TODAY, copy_site
 from validator_harness import free_port, serve_directory
 
 from generator.baking import (
+    Chunk,
     bake_png,
     bake_svg,
     clean_png,
     clean_svg,
+    read_chunks,
     read_png_assertion,
     read_svg_assertion,
+    read_svg_assertions,
     serialize_svg,
+    write_chunks,
 )
 from generator.build import build_site
 from generator.cli import main
@@ -76,8 +83,13 @@ def cli(runner: CliRunner, *args: str):
 )
 def test_verify_local_file_valid(built: Path, source: str) -> None:
     report = verify(built / source, built)
+    kind = {"png": "baked PNG", "svg": "baked SVG", "json": "JSON"}
     assert report.verdict is Verdict.VALID, report.format()
-    assert report.reason == "the badge is genuine, current and not revoked."
+    assert report.reason == (
+        f"the hosted assertion at {BASE}assertions/2026-ada.json matches the "
+        f"{kind[source.rsplit('.', 1)[1]]}, is current and is not revoked. "
+        f"It is issued by Demo Issuer ({BASE}issuer.json)."
+    )
     assert ("badge", f"Demo Badge ({BASE}badges/demo-badge.json)") in report.details
     assert ("issuer", f"Demo Issuer ({BASE}issuer.json)") in report.details
 
@@ -85,7 +97,10 @@ def test_verify_local_file_valid(built: Path, source: str) -> None:
 def test_verify_url_under_site_valid(built: Path, cli_runner: CliRunner) -> None:
     result = cli(cli_runner, f"{BASE}assertions/2026-ada.svg", "--site", str(built))
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("valid: the badge is genuine")
+    assert result.output.startswith(
+        f"valid: the hosted assertion at {BASE}assertions/2026-ada.json matches "
+        "the baked SVG,"
+    )
     assert "  read from: baked SVG" in result.output
 
 
@@ -95,7 +110,9 @@ def test_verify_cli_prints_details(built: Path, cli_runner: CliRunner) -> None:
     )
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
-        "valid: the badge is genuine, current and not revoked.",
+        f"valid: the hosted assertion at {BASE}assertions/2026-ada.json matches "
+        "the baked PNG, is current and is not revoked. It is issued by Demo Issuer "
+        f"({BASE}issuer.json).",
         f"  assertion: {BASE}assertions/2026-ada.json",
         "  read from: baked PNG",
         f"  badge: Demo Badge ({BASE}badges/demo-badge.json)",
@@ -375,6 +392,148 @@ def test_verify_unreadable_inputs(
         assert message in result.output, source
 
 
+def test_verify_empty_inputs(site: Path, tmp_path: Path, cli_runner: CliRunner) -> None:
+    empty = tmp_path / "empty.png"
+    empty.write_bytes(b"")
+    result = cli(cli_runner, str(empty), "--site", str(site))
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        f"unreadable: {empty} is empty. Give the assertion's .json URL or a baked "
+        "image."
+    )
+    blank = tmp_path / "blank.json"
+    blank.write_text(" \n")
+    result = cli(cli_runner, str(blank), "--site", str(site))
+    assert result.exit_code == 1
+    assert result.output.startswith(f"unreadable: {blank} contains only whitespace.")
+    (site / "badges/demo-badge.json").write_bytes(b"")
+    report = verify(site / "assertions/2026-ada.png", site)
+    assert report.verdict is Verdict.UNREADABLE
+    assert report.reason == f"the badge {BASE}badges/demo-badge.json is empty."
+
+
+@pytest.mark.parametrize("email", ["", "   ", "maria okafor@example.ac.uk", "ada"])
+def test_verify_rejects_malformed_email(
+    built: Path, cli_runner: CliRunner, email: str
+) -> None:
+    png = str(built / "assertions/2026-ada.png")
+    result = cli(cli_runner, png, "--site", str(built), "--email", email)
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--email'" in result.output
+    if email.strip():
+        assert email not in result.output
+        assert "is not a valid email address" in result.output
+    else:
+        assert "is empty" in result.output
+
+
+def png_chunks_after_ihdr(data: bytes, *extra: Chunk) -> bytes:
+    chunks = read_chunks(data)
+    return write_chunks([chunks[0], *extra, *chunks[1:]])
+
+
+def compressed_itxt(text: bytes) -> Chunk:
+    """Return an openbadges iTXt chunk with compression flag 1, as PNG allows."""
+    compressor = zlib.compressobj(9)
+    parts = [compressor.compress(text), compressor.flush()]
+    return Chunk(b"iTXt", b"openbadges\x00\x01\x00\x00\x00" + b"".join(parts))
+
+
+def test_verify_compressed_png_chunk_valid(built: Path, tmp_path: Path) -> None:
+    baked = (built / "assertions/2026-ada.png").read_bytes()
+    clean, _was_baked = clean_png(baked)
+    text = (read_png_assertion(baked) or "").encode()
+    recompressed = tmp_path / "compressed.png"
+    recompressed.write_bytes(png_chunks_after_ihdr(clean, compressed_itxt(text)))
+    report = verify(recompressed, built)
+    assert report.verdict is Verdict.VALID, report.format()
+
+
+def test_verify_png_inflate_bomb_bounded(built: Path, tmp_path: Path) -> None:
+    clean, _was_baked = clean_png((built / "assertions/2026-ada.png").read_bytes())
+    compressor = zlib.compressobj(9)
+    block = b" " * (1024 * 1024)
+    parts = [compressor.compress(block) for _ in range(50)]
+    parts.append(compressor.flush())
+    bomb = Chunk(b"iTXt", b"openbadges\x00\x01\x00\x00\x00" + b"".join(parts))
+    source = tmp_path / "bomb.png"
+    source.write_bytes(png_chunks_after_ihdr(clean, bomb))
+    assert source.stat().st_size < 200 * 1024
+    tracemalloc.start()
+    try:
+        report = verify(source, built)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert report.verdict is Verdict.UNREADABLE, report.format()
+    assert report.reason == (
+        f"{source} cannot be read: the baked data inflates beyond 10 MB."
+    )
+    assert peak < 30 * 1024 * 1024
+
+
+def test_verify_damaged_compressed_chunk(built: Path, tmp_path: Path) -> None:
+    clean, _was_baked = clean_png((built / "assertions/2026-ada.png").read_bytes())
+    damaged = Chunk(b"iTXt", b"openbadges\x00\x01\x00\x00\x00not zlib data")
+    source = tmp_path / "damaged.png"
+    source.write_bytes(png_chunks_after_ihdr(clean, damaged))
+    report = verify(source, built)
+    assert report.verdict is Verdict.UNREADABLE
+    assert report.reason.startswith(
+        f"{source} has a damaged compressed openbadges chunk"
+    )
+
+
+def test_verify_png_two_assertions_tampered(built: Path, tmp_path: Path) -> None:
+    ada = (built / "assertions/2026-ada.png").read_bytes()
+    old_text = read_png_assertion((built / "assertions/2024-old.png").read_bytes())
+    second = Chunk(b"iTXt", b"openbadges\x00\x00\x00\x00\x00" + old_text.encode())
+    source = tmp_path / "two.png"
+    source.write_bytes(png_chunks_after_ihdr(ada, second))
+    report = verify(source, built)
+    assert report.verdict is Verdict.TAMPERED, report.format()
+    assert report.reason == (
+        f"the image {source} holds 2 baked assertions that differ, but a baked "
+        "badge holds exactly one."
+    )
+
+
+def test_verify_url_only_png_valid(built: Path, tmp_path: Path) -> None:
+    clean, _was_baked = clean_png((built / "assertions/2026-ada.png").read_bytes())
+    url = f"{BASE}assertions/2026-ada.json"
+    source = tmp_path / "url-only.png"
+    source.write_bytes(bake_png(clean, url))
+    report = verify(source, built)
+    assert report.verdict is Verdict.VALID, report.format()
+    assert report.reason == (
+        f"the hosted assertion at {url} is current and is not revoked. "
+        f"It is issued by Demo Issuer ({BASE}issuer.json)."
+    )
+
+
+def test_verify_png_repeated_assertion_valid(built: Path, tmp_path: Path) -> None:
+    ada = (built / "assertions/2026-ada.png").read_bytes()
+    text = read_png_assertion(ada) or ""
+    again = Chunk(b"tEXt", b"openbadges\x00" + text.encode())
+    source = tmp_path / "again.png"
+    source.write_bytes(png_chunks_after_ihdr(ada, again))
+    report = verify(source, built)
+    assert report.verdict is Verdict.VALID, report.format()
+
+
+def test_verify_svg_two_assertions_tampered(built: Path, tmp_path: Path) -> None:
+    ada = (built / "assertions/2026-ada.svg").read_text()
+    old = (built / "assertions/2024-old.svg").read_text()
+    start = old.index("<openbadges:assertion")
+    end = old.index("</openbadges:assertion>") + len("</openbadges:assertion>")
+    source = tmp_path / "two.svg"
+    source.write_text(ada.replace("</svg>", old[start:end] + "</svg>"))
+    assert len(read_svg_assertions(source.read_bytes())) == 2
+    report = verify(source, built)
+    assert report.verdict is Verdict.TAMPERED, report.format()
+    assert "holds 2 baked assertions that differ" in report.reason
+
+
 def test_verify_award_page_gives_hint(built: Path, cli_runner: CliRunner) -> None:
     assert (built / "assertions/2026-ada/index.html").is_file()
     page = f"{BASE}assertions/2026-ada/"
@@ -425,6 +584,7 @@ def test_verify_site_never_uses_network(
         raise AssertionError("verify --site opened a network connection")
 
     monkeypatch.setattr(urllib.request, "urlopen", refuse)
+    monkeypatch.setattr(urllib.request.OpenerDirector, "open", refuse)
     report = verify(built / "assertions/2026-ada.svg", built)
     assert report.verdict is Verdict.VALID
 
@@ -496,6 +656,58 @@ def test_verify_http_gone_is_revoked(no_proxy: None) -> None:
         thread.join()
     assert report.verdict is Verdict.REVOKED
     assert "410 Gone" in report.reason
+
+
+class _TrickleHandler(BaseHTTPRequestHandler):
+    """Send a response one byte at a time, in the headers or in the body."""
+
+    delay = 0.2
+    steps = 40  # bytes sent before giving up, so a failing test ends in ~8 s
+
+    def do_GET(self) -> None:  # noqa: N802 - name fixed by http.server
+        body = b"{" + b" " * 1000 + b"}"
+        head = (
+            f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        ).encode()
+        if self.path.endswith("/slow-head.json"):
+            self._trickle(head)
+        else:
+            self.wfile.write(head)
+            self.wfile.flush()
+            self._trickle(body)
+        self.close_connection = True
+
+    def _trickle(self, data: bytes) -> None:
+        for index in range(min(len(data), self.steps)):
+            try:
+                self.wfile.write(data[index : index + 1])
+                self.wfile.flush()
+            except OSError:
+                return
+            time.sleep(self.delay)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Drop the per-request log line."""
+
+
+@pytest.mark.parametrize("path", ["slow-body.json", "slow-head.json"])
+def test_verify_timeout_bounds_slow_server(no_proxy: None, path: str) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _TrickleHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/assertions/{path}"
+        started = time.monotonic()
+        report = verify_badge(url, now=NOW, timeout=1)
+        elapsed = time.monotonic() - started
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    assert report.verdict is Verdict.UNREADABLE, report.format()
+    assert report.reason == f"{url} timed out after 1 s."
+    assert elapsed < 3
 
 
 def test_verify_exit_codes_distinct() -> None:
