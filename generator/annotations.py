@@ -39,3 +39,35 @@ def format_github(problem: Problem) -> str:
         message = f"{problem.path} {message}"
     head = f"::{command} {','.join(properties)}" if properties else f"::{command}"
     return f"{head}::{escape_data(message)}"
+
+
+# GitHub turns at most 10 error and 10 warning commands of one step into
+# annotations and drops the rest (actions/toolkit, docs/problem-matchers.md,
+# "Limitations"), so the problems past that are printed as plain log lines.
+MAX_ANNOTATIONS = 10
+
+
+def format_github_report(
+    problems: list[Problem], limit: int = MAX_ANNOTATIONS
+) -> list[str]:
+    """Format problems as workflow commands, at most `limit` of each severity.
+
+    The problems past the limit follow as plain lines after one line that
+    counts them, so the job log still lists every problem.
+    """
+    lines = []
+    rest = []
+    shown = {Severity.ERROR: 0, Severity.WARNING: 0}
+    for problem in problems:
+        if shown[problem.severity] < limit:
+            lines.append(format_github(problem))
+            shown[problem.severity] += 1
+        else:
+            rest.append(problem)
+    if rest:
+        lines.append(
+            f"{sum(shown.values())} problem(s) shown as annotations, "
+            f"{len(rest)} more in the log:"
+        )
+        lines += [problem.format() for problem in rest]
+    return lines

@@ -14,8 +14,8 @@ from typing import Any, NoReturn
 
 import click
 
-from generator import __version__, sitecheck
-from generator.annotations import format_github
+from generator import __version__, hosting, sitecheck
+from generator.annotations import format_github_report
 from generator.build import build_site, load_site
 from generator.config import parse_base_url_option, resolve_build_time
 from generator.dates import DateError
@@ -32,12 +32,13 @@ logger = logging.getLogger("generator")
 
 
 def _print_problems(problems: list[Problem], style: str = "text") -> None:
+    if style == "github":
+        # The runner reads workflow commands from standard output.
+        for line in format_github_report(problems):
+            click.echo(line)
+        return
     for problem in problems:
-        if style == "github":
-            # The runner reads workflow commands from standard output.
-            click.echo(format_github(problem))
-        else:
-            click.echo(problem.format(), err=True)
+        click.echo(problem.format(), err=True)
 
 
 def _count(problems: list[Problem]) -> str:
@@ -53,6 +54,17 @@ def _check_base_url(
     if value is None:
         return None
     message = parse_base_url_option(value)
+    if message:
+        raise click.BadParameter(f"{message}, got {value!r}")
+    return value
+
+
+def _check_pages_url(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> str | None:
+    if value is None:
+        return None
+    message = hosting.pages_url_problem(value)
     if message:
         raise click.BadParameter(f"{message}, got {value!r}")
     return value
@@ -225,6 +237,7 @@ def check_command(
 )
 @click.option(
     "--pages-url",
+    callback=_check_pages_url,
     default=None,
     metavar="URL",
     help="URL GitHub Pages reports for this repository (the base_url output of "

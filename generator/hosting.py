@@ -81,6 +81,21 @@ def normalise_pages_url(url: str) -> str:
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}{path}"
 
 
+def pages_url_problem(value: str) -> str | None:
+    """Return why a --pages-url value is not an http(s) URL with a host, or None."""
+    try:
+        parts = urlsplit(value.strip())
+        host = parts.hostname
+    except ValueError:  # an unbalanced '[' in the host, for example
+        host = None
+    if not host or parts.scheme.lower() not in ("http", "https"):
+        return (
+            "must be the http(s) URL GitHub Pages reports, such as "
+            "https://octocat.github.io/my-repo"
+        )
+    return None
+
+
 def check_pages_url(base_url: str, pages_url: str) -> list[Problem]:
     """Check that the site was built for the URL GitHub Pages serves it from.
 

@@ -12,21 +12,23 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 
-from generator import hosting
+from generator import hosting, sitefiles
 from generator.errors import Problem, error, problem_order
-from generator.yamlfile import FieldPath, format_field
+from generator.sitelinks import ANY, CSS_URL, Expect, LinkParser, json_links
+from generator.yamlfile import format_field
 
 MANIFEST = "badgesite.json"
 NOJEKYLL = ".nojekyll"
 WELL_KNOWN = ".well-known/"
 REBUILD = "Rebuild with `badgesite build` and do not edit the output folder by hand."
+FOLDER_FIX = "Link to the URL with a trailing '/'."
+# A problem about a file many others link to names this many of them.
+_SHOWN_SOURCES = 3
 
 # Files read as text when looking for loopback links, so a problem can name a line.
 _TEXT_SUFFIXES = {".html", ".json", ".css", ".svg", ".txt", ".xml", ".js", ".md", ""}
@@ -35,24 +37,6 @@ _LOOPBACK_LINK = re.compile(
     rb"(?:[/?#][^\x00-\x20\x7f-\xff\"'<>)\]]*)?(?=[\x00-\x20\x7f-\xff\"'<>)\]]|$)",
     re.IGNORECASE,
 )
-_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)['"]?\s*\)""")
-
-
-class Expect(NamedTuple):
-    """The kind of file a link needs: a description and the allowed extensions."""
-
-    what: str
-    suffixes: tuple[str, ...]
-
-
-JSON = Expect("a JSON file", (".json",))
-BADGE_IMAGE = Expect("a PNG or SVG image", (".png", ".svg"))
-IMAGE = Expect(
-    "an image", (".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico")
-)
-PAGE = Expect("an HTML page", (".html",))
-STYLESHEET = Expect("a stylesheet", (".css",))
-ANY = Expect("a file", ())
 
 
 @dataclass(frozen=True)
@@ -66,6 +50,18 @@ class Link:
     expect: Expect
 
 
+class _BrokenTarget(NamedTuple):
+    """A problem with the file a link maps to, reported once for all its links.
+
+    `kind` is "missing", "folder" or "suffix". `expect` is ANY except for
+    "suffix", so links that need different kinds of file stay separate.
+    """
+
+    kind: str
+    target: str
+    expect: Expect = ANY
+
+
 @dataclass
 class OutputReport:
     """The result of checking an output folder."""
@@ -76,10 +72,10 @@ class OutputReport:
     problems: list[Problem] = field(default_factory=list)
 
 
-def read_manifest_base_url(
+def read_manifest(
     output: Path, label: str
-) -> tuple[str | None, list[Problem]]:
-    """Return the base URL the output was built for, from its badgesite.json."""
+) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """Return output/badgesite.json, or None and the problem that stopped reading it."""
     path = output / MANIFEST
     shown = f"{label}/{MANIFEST}"
     fix = "Pass --base-url URL, or build the site first with `badgesite build`."
@@ -89,11 +85,21 @@ def read_manifest_base_url(
         return None, [error(shown, "", "is missing, so the base URL is unknown.", fix)]
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         return None, [error(shown, "", f"is not valid JSON ({exc}).", fix)]
-    base_url = manifest.get("base_url") if isinstance(manifest, dict) else None
+    if not isinstance(manifest, dict):
+        kind = type(manifest).__name__
+        return None, [error(shown, "", f"is not a JSON object: got a {kind}.", fix)]
+    return manifest, []
+
+
+def read_manifest_base_url(
+    manifest: dict[str, Any], label: str
+) -> tuple[str | None, list[Problem]]:
+    """Return the base URL the output was built for, from its badgesite.json."""
+    base_url = manifest.get("base_url")
     if not isinstance(base_url, str) or not base_url.endswith("/"):
-        return None, [
-            error(shown, "base_url", f"is missing or invalid: got {base_url!r}.", fix)
-        ]
+        fix = "Pass --base-url URL, or build the site first with `badgesite build`."
+        message = f"is missing or invalid: got {base_url!r}."
+        return None, [error(f"{label}/{MANIFEST}", "base_url", message, fix)]
     return base_url, []
 
 
@@ -112,11 +118,16 @@ def check_output(
         return OutputReport(
             base_url, problems=[error(label, "", "is not a folder.", fix)]
         )
+    # With --base-url, a missing manifest is not a problem. A damaged one is
+    # reported by the JSON check that every file gets.
+    manifest, problems = read_manifest(output, label)
     if base_url is None:
-        base_url, problems = read_manifest_base_url(output, label)
+        if manifest is None:
+            return OutputReport(None, problems=problems)
+        base_url, problems = read_manifest_base_url(manifest, label)
         if base_url is None:
             return OutputReport(None, problems=problems)
-    checker = _OutputChecker(output, label, base_url)
+    checker = _OutputChecker(output, label, base_url, manifest)
     report = checker.run()
     if pages_url is not None:
         report.problems += hosting.check_pages_url(base_url, pages_url)
@@ -125,12 +136,19 @@ def check_output(
 
 
 class _OutputChecker:
-    def __init__(self, output: Path, label: str, base_url: str) -> None:
+    def __init__(
+        self,
+        output: Path,
+        label: str,
+        base_url: str,
+        manifest: dict[str, Any] | None,
+    ) -> None:
         self.output = output
         self.label = label
         self.base_url = base_url
         self.base = urlsplit(base_url)
         self.preview = hosting.is_loopback_url(base_url)
+        self.manifest = manifest
         self.problems: list[Problem] = []
         self.links: list[Link] = []
 
@@ -155,17 +173,31 @@ class _OutputChecker:
                 "is missing, so a branch-deployed site would run Jekyll, "
                 "which drops '_' paths and renders files with front matter.",
             )
+        for path, message in sitefiles.missing_site_files(files):
+            self.problem(path, message)
+        reported = self.check_awards(set(files))
         for relative in files:
             self.check_name(relative)
             data = (self.output / relative).read_bytes()
+            image_problem = sitefiles.image_problem(relative, data)
+            if image_problem:
+                self.problem(relative, image_problem)
             self.read_links(relative, data)
             if not self.preview:
                 self.find_loopback_links(relative, data)
-        for link in self.links:
-            self.resolve(link)
+        self.check_links(reported)
         self.check_cname_file(files)
         checked = sum(1 for link in self.links if self.under_base(urlsplit(link.url)))
         return OutputReport(self.base_url, len(files), checked, self.problems)
+
+    def check_awards(self, files: set[str]) -> set[str]:
+        """Report manifest awards whose files are missing, and return those paths."""
+        if self.manifest is None:
+            return set()
+        award_ids = self.manifest.get("award_ids")
+        for field_name, message in sitefiles.missing_award_files(files, award_ids):
+            self.problem(MANIFEST, message, field=field_name)
+        return sitefiles.award_files(award_ids) - files
 
     def check_name(self, relative: str) -> None:
         if relative == NOJEKYLL or relative.startswith(WELL_KNOWN):
@@ -174,10 +206,12 @@ class _OutputChecker:
             if part.startswith("."):
                 self.problem(
                     relative,
-                    "is a hidden path (its name starts with '.'), which "
-                    "upload-pages-artifact leaves out unless include-hidden-files "
-                    "is set.",
-                    "Rename it; only .nojekyll and .well-known/ may start with '.'.",
+                    "is a hidden path (its name starts with '.'). The deploy "
+                    "workflow sets include-hidden-files so that .nojekyll and "
+                    ".well-known/ are published, so this file would be "
+                    "published too.",
+                    "Remove it from the output folder; only .nojekyll and "
+                    ".well-known/ may start with '.'.",
                 )
                 return
             if part.startswith("_"):
@@ -215,11 +249,13 @@ class _OutputChecker:
         try:
             document = json.loads(text)
         except json.JSONDecodeError as exc:
-            self.problem(relative, f"is not valid JSON: {exc.msg}.", line=exc.lineno)
+            # str(exc) ends with the line and column; exc.msg alone can end
+            # in "at" with the position cut off.
+            self.problem(relative, f"is not valid JSON: {exc}.", line=exc.lineno)
             return
         if isinstance(document, dict):
             self.check_served_id(relative, text, document)
-        for location, url, expect in _json_links(document, ()):
+        for location, url, expect in json_links(document, ()):
             line = _line_of(text, json.dumps(url, ensure_ascii=False))
             self.links.append(Link(relative, line, format_field(location), url, expect))
 
@@ -243,7 +279,7 @@ class _OutputChecker:
             )
 
     def read_html(self, relative: str, text: str) -> None:
-        parser = _LinkParser()
+        parser = LinkParser()
         parser.feed(text)
         parser.close()
         page_url = self.base_url + relative
@@ -267,7 +303,7 @@ class _OutputChecker:
 
     def read_css(self, relative: str, text: str) -> None:
         page_url = self.base_url + relative
-        for match in _CSS_URL.finditer(text):
+        for match in CSS_URL.finditer(text):
             url = urljoin(page_url, match.group(1))
             line = text.count("\n", 0, match.start()) + 1
             self.links.append(Link(relative, line, "url()", url, ANY))
@@ -296,10 +332,30 @@ class _OutputChecker:
             and parts.path.startswith(self.base.path)
         )
 
-    def resolve(self, link: Link) -> None:
+    def check_links(self, reported: set[str]) -> None:
+        """Resolve every link, with one problem per broken target file.
+
+        Links to a file that `reported` already names as missing add nothing.
+        """
+        broken: dict[_BrokenTarget, list[Link]] = {}
+        for link in self.links:
+            found = self.resolve(link)
+            if found is not None and found.target not in reported:
+                broken.setdefault(found, []).append(link)
+        for found, links in broken.items():
+            first_per_file: dict[str, Link] = {}
+            for link in links:
+                first_per_file.setdefault(link.source, link)
+            if len(first_per_file) == 1:
+                self.report_link(found, links[0])
+            else:
+                self.report_target(found, links[0].url, list(first_per_file.values()))
+
+    def resolve(self, link: Link) -> _BrokenTarget | None:
+        """Return what is wrong with the file a link maps to, or None if nothing is."""
         parts = urlsplit(link.url)
         if not self.under_base(parts):
-            return
+            return None
         relative = unquote(parts.path[len(self.base.path) :])
         target = (
             relative + "index.html"
@@ -307,36 +363,75 @@ class _OutputChecker:
             else relative
         )
         pure = PurePosixPath(target)
-        where = {"line": link.line, "field": link.field}
         if ".." in pure.parts or "\\" in target:
             self.problem(
                 link.source,
                 f"links to {link.url}, which leaves the site folder.",
-                **where,
+                line=link.line,
+                field=link.field,
             )
-        elif (self.output / target).is_dir():
-            self.problem(
-                link.source,
+            return None
+        if (self.output / target).is_dir():
+            return _BrokenTarget("folder", target)
+        if not (self.output / target).is_file():
+            return _BrokenTarget("missing", target)
+        if link.expect.suffixes and pure.suffix.lower() not in link.expect.suffixes:
+            return _BrokenTarget("suffix", target, link.expect)
+        return None
+
+    def report_link(self, found: _BrokenTarget, link: Link) -> None:
+        """Report a broken target at the one file that links to it."""
+        fix = REBUILD
+        if found.kind == "folder":
+            message = (
                 f"links to {link.url}, a folder: the host answers with "
-                "a redirect to the same URL ending in '/'.",
-                "Link to the URL with a trailing '/'.",
-                **where,
+                "a redirect to the same URL ending in '/'."
             )
-        elif not (self.output / target).is_file():
-            self.problem(
-                link.source,
-                f"links to {link.url}, but {self.label}/{target} does "
-                "not exist, so the host answers 404.",
-                **where,
+            fix = FOLDER_FIX
+        elif found.kind == "missing":
+            message = (
+                f"links to {link.url}, but {self.label}/{found.target} does "
+                "not exist, so the host answers 404."
             )
-        elif link.expect.suffixes and pure.suffix.lower() not in link.expect.suffixes:
-            allowed = ", ".join(link.expect.suffixes)
-            self.problem(
-                link.source,
-                f"links to {link.url}, which must be {link.expect.what} "
-                f"({allowed}), but the file is {target}.",
-                **where,
+        else:
+            message = (
+                f"links to {link.url}, which must be {found.expect.what} "
+                f"({', '.join(found.expect.suffixes)}), but the file is "
+                f"{found.target}."
             )
+        self.problem(link.source, message, fix, line=link.line, field=link.field)
+
+    def report_target(self, found: _BrokenTarget, url: str, links: list[Link]) -> None:
+        """Report a broken target once, at the target, naming the first links."""
+        shown = ", ".join(self.describe_link(link) for link in links[:_SHOWN_SOURCES])
+        if len(links) > _SHOWN_SOURCES:
+            shown += f" and {len(links) - _SHOWN_SOURCES} more"
+        count = len(links)
+        fix = REBUILD
+        if found.kind == "folder":
+            message = (
+                f"is a folder, so the host answers {url} with a redirect to the "
+                f"same URL ending in '/'; {count} files link to it without the "
+                f"'/': {shown}."
+            )
+            fix = FOLDER_FIX
+        elif found.kind == "missing":
+            message = (
+                f"does not exist, so the host answers 404 for {url}, which "
+                f"{count} files link to: {shown}."
+            )
+        else:
+            message = (
+                f"is linked as {url} by {count} files that need "
+                f"{found.expect.what} ({', '.join(found.expect.suffixes)}): {shown}."
+            )
+        self.problem(found.target, message, fix)
+
+    def describe_link(self, link: Link) -> str:
+        where = f"{self.label}/{link.source}"
+        if link.line is not None:
+            where += f":{link.line}"
+        return f"{where} ({link.field})" if link.field else where
 
     def check_cname_file(self, files: list[str]) -> None:
         if hosting.CNAME_FILE not in files or self.preview:
@@ -380,108 +475,3 @@ def _looks_like_json(data: bytes) -> bool:
 def _line_of(text: str, needle: str) -> int | None:
     index = text.find(needle)
     return None if index < 0 else text.count("\n", 0, index) + 1
-
-
-def _json_links(
-    value: Any, location: FieldPath
-) -> Iterator[tuple[FieldPath, str, Expect]]:
-    """Yield every absolute http(s) URL in a JSON value with what it must point at."""
-    if isinstance(value, dict):
-        children: Iterator[tuple[str | int, Any]] = iter(value.items())
-    elif isinstance(value, list):
-        children = enumerate(value)
-    else:
-        return
-    for key, child in children:
-        here = (*location, key)
-        if isinstance(child, str):
-            expect = _json_expect(here)
-            if expect is not None and child.startswith(("http://", "https://")):
-                yield here, child, expect
-        else:
-            yield from _json_links(child, here)
-
-
-def _json_expect(location: FieldPath) -> Expect | None:
-    names = [part for part in location if isinstance(part, str)]
-    key = names[-1] if names else ""
-    parent = names[-2] if len(names) > 1 else ""
-    if key == "startsWith":
-        return None  # a URL prefix for verification, not a link
-    if key == "id":
-        if len(location) == 1:
-            return None  # compared with the served URL by check_served_id
-        if parent == "criteria":
-            return PAGE
-        if parent == "image":
-            return BADGE_IMAGE
-        if parent in ("badge", "issuer", "claim", "endorsement", "revokedAssertions"):
-            return JSON
-        return ANY
-    if key == "image":
-        return BADGE_IMAGE
-    if key in ("badge", "issuer", "endorsement", "revocationList", "revokedAssertions"):
-        return JSON
-    if key == "criteria":
-        return PAGE
-    return ANY
-
-
-class _LinkParser(HTMLParser):
-    """Collect (line, tag and attribute, URL, expectation) from HTML."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[tuple[int, str, str, Expect]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value for name, value in attrs if value is not None}
-        line = self.getpos()[0]
-        for name, url, expect in _tag_links(tag, values):
-            if url.strip():
-                self.found.append((line, name, url, expect))
-
-    handle_startendtag = handle_starttag
-
-
-def _tag_links(tag: str, attrs: dict[str, str]) -> Iterator[tuple[str, str, Expect]]:
-    if tag == "a" and "href" in attrs:
-        yield "a href", attrs["href"], ANY
-    elif tag == "link" and "href" in attrs:
-        yield "link href", attrs["href"], _link_expect(attrs)
-    elif tag in ("img", "source", "input"):
-        if "src" in attrs:
-            yield f"{tag} src", attrs["src"], IMAGE
-        for candidate in attrs.get("srcset", "").split(","):
-            if candidate.split():
-                yield f"{tag} srcset", candidate.split()[0], IMAGE
-    elif (
-        tag in ("script", "iframe", "audio", "video", "embed", "track")
-        and "src" in attrs
-    ):
-        yield f"{tag} src", attrs["src"], ANY
-    elif tag == "meta" and "content" in attrs:
-        name = attrs.get("property") or attrs.get("name") or ""
-        content = attrs["content"]
-        if name in ("og:image", "og:image:url", "og:image:secure_url", "twitter:image"):
-            yield f"meta {name}", content, IMAGE
-        elif name == "og:url":
-            yield f"meta {name}", content, PAGE
-        elif name.startswith(("og:", "twitter:")) and content.startswith(
-            ("http:", "https:")
-        ):
-            yield f"meta {name}", content, ANY
-
-
-def _link_expect(attrs: dict[str, str]) -> Expect:
-    rel = attrs.get("rel", "").lower().split()
-    kind = attrs.get("type", "").lower()
-    if "stylesheet" in rel:
-        return STYLESHEET
-    if "icon" in rel or "apple-touch-icon" in rel:
-        return IMAGE
-    if "canonical" in rel:
-        return PAGE
-    if "json" in kind:
-        return JSON
-    return ANY

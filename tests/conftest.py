@@ -12,6 +12,8 @@ from generator.build import BuildResult, build_site
 
 REPO = Path(__file__).resolve().parent.parent
 MINIMAL = REPO / "tests" / "data" / "minimal"
+# SVG badge artwork for tests, a copy of the shipped badge's artwork.
+SVG_ARTWORK = REPO / "tests" / "data" / "artwork" / "demo-badge.svg"
 # A fixed build date keeps expiry-dependent output stable whatever day the tests run.
 TODAY = "2026-12-04"
 
@@ -25,6 +27,17 @@ def copy_site(source: Path, target: Path) -> Path:
     if artwork.is_dir():
         shutil.copytree(artwork, target / "site_src" / "artwork", dirs_exist_ok=True)
     return target
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that uses the shipped_tree fixture as `shipped`.
+
+    The workflows deselect these tests, because an organiser's repository
+    replaces content/ and assertions/ with its own records.
+    """
+    for item in items:
+        if "shipped_tree" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.shipped)
 
 
 @pytest.fixture

@@ -8,7 +8,12 @@ import pytest
 from click.testing import CliRunner
 from conftest import TODAY
 
-from generator.annotations import escape_data, escape_property, format_github
+from generator.annotations import (
+    escape_data,
+    escape_property,
+    format_github,
+    format_github_report,
+)
 from generator.cli import main
 from generator.errors import error, warning
 
@@ -63,6 +68,22 @@ def test_format_option_path_has_no_file():
     assert (
         format_github(problem) == "::error::--base-url is invalid: got 'x'. Give a URL."
     )
+
+
+def test_github_report_under_limit_is_all_commands():
+    problems = [error(f"f{n}.yml", "", "is bad.", "") for n in range(10)]
+    assert format_github_report(problems) == [format_github(p) for p in problems]
+
+
+def test_github_report_caps_each_severity():
+    errors = [error(f"e{n:02}.yml", "", "is bad.", "Fix it.") for n in range(12)]
+    warnings = [warning(f"w{n:02}.yml", "", "needs a look.", "") for n in range(3)]
+    lines = format_github_report(errors + warnings)
+    assert [line.split(" ", 1)[0] for line in lines[:13]] == (
+        ["::error"] * 10 + ["::warning"] * 3
+    )
+    assert lines[13] == "13 problem(s) shown as annotations, 2 more in the log:"
+    assert lines[14:] == ["e10.yml: is bad. Fix it.", "e11.yml: is bad. Fix it."]
 
 
 def test_check_github_format_names_file_and_line(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import TODAY
+from conftest import SVG_ARTWORK, TODAY
 
 from generator.build import BuildResult, build_site
 from generator.cli import main
@@ -60,21 +61,68 @@ def test_clean_preview_build_has_no_problems(preview_output: Path):
     assert report.base_url == PREVIEW
 
 
-def test_missing_badge_json_is_reported_everywhere(
+def test_missing_badge_json_is_reported_once(
     build_output: tuple[Path, BuildResult],
 ):
     output, _ = build_output
     (output / "badges" / "demo-badge.json").unlink()
     problems = check_output(output).problems
     url = BASE + "badges/demo-badge.json"
-    sources = {p.path for p in problems if url in p.message}
-    assert f"{output.as_posix()}/assertions/2026-ada.json" in sources
-    assert f"{output.as_posix()}/endorsements/demo-badge--demo-endorser.json" in sources
-    assert f"{output.as_posix()}/badges/demo-badge/criteria/index.html" in sources
-    problem = _find(problems, "assertions/2026-ada.json", url)
-    assert problem.field == "badge"
+    assert [p.path for p in problems] == [f"{output.as_posix()}/badges/demo-badge.json"]
+    [problem] = problems
+    assert problem.message.startswith(
+        f"does not exist, so the host answers 404 for {url}"
+    )
+    assert "which 6 files link to: " in problem.message
+    assert f"{output.as_posix()}/assertions/2024-old.json:11 (badge)" in problem.message
+    assert problem.message.endswith(" and 3 more.")
+    assert problem.line is None
+
+
+def test_missing_target_one_source_names_line(
+    build_output: tuple[Path, BuildResult],
+):
+    output, _ = build_output
+    (output / "revocations.json").unlink()
+    problems = check_output(output).problems
+    assert len(problems) == 1
+    problem = _find(problems, "/issuer.json", "revocations.json")
+    assert problem.field == "revocationList"
     assert problem.line is not None
-    assert "does not exist" in problem.message
+    assert "does not exist, so the host answers 404." in problem.message
+
+
+def test_missing_badge_png_is_one_annotation(
+    build_output: tuple[Path, BuildResult], cli_runner: CliRunner
+):
+    output, _ = build_output
+    (output / "badges" / "demo-badge.png").unlink()
+    result = cli_runner.invoke(
+        main, ["check-output", "--output", str(output), "--format", "github"]
+    )
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if line.startswith("::")]
+    assert len(errors) == 1
+    assert errors[0].startswith(
+        f"::error file={output.as_posix()}/badges/demo-badge.png::"
+    )
+    assert "files link to" in errors[0]
+
+
+def test_folder_links_grouped_by_target(build_output: tuple[Path, BuildResult]):
+    output, _ = build_output
+    for name in ("index.html", "404.html"):
+        _edit(
+            output / name,
+            "</main>",
+            '<a href="https://demo.example.org/badges/issuer">x</a></main>',
+        )
+    problems = check_output(output).problems
+    [problem] = [p for p in problems if "redirect" in p.message]
+    assert problem.path == f"{output.as_posix()}/issuer"
+    assert "2 files link to it without the '/'" in problem.message
+    assert f"{output.as_posix()}/404.html:" in problem.message
+    assert problem.fix == "Link to the URL with a trailing '/'."
 
 
 def test_wrong_id_is_reported(build_output: tuple[Path, BuildResult]):
@@ -105,6 +153,8 @@ def test_hidden_path_is_reported(build_output: tuple[Path, BuildResult], name: s
     (output / name).write_bytes(b"x")
     problem = _find(check_output(output).problems, name, "hidden path")
     assert "include-hidden-files" in problem.message
+    assert "would be published too" in problem.message
+    assert "leaves out" not in problem.message
 
 
 def test_well_known_and_nojekyll_are_allowed(build_output: tuple[Path, BuildResult]):
@@ -166,7 +216,7 @@ def test_all_breaks_reported_at_once(build_output: tuple[Path, BuildResult]):
     (output / "_private.json").write_text("{}", encoding="utf-8")
     _edit(output / "index.html", "</main>", '<img src="http://localhost/x.png"></main>')
     problems = check_output(output).problems
-    _find(problems, "assertions/2026-ada.json", "badges/demo-badge.json")
+    _find(problems, "badges/demo-badge.json", "files link to")
     _find(problems, "/issuer.json", "wrong.json")
     _find(problems, "_private.json", "'_'")
     _find(problems, "/index.html", "http://localhost/")
@@ -182,6 +232,17 @@ def test_invalid_json_is_reported(build_output: tuple[Path, BuildResult]):
         check_output(output).problems, "demo-endorser.json", "not valid JSON"
     )
     assert problem.line == 1
+
+
+def test_truncated_json_error_has_position(build_output: tuple[Path, BuildResult]):
+    output, _ = build_output
+    path = output / "issuer.json"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.index('"name": "') + 12] + "\n", encoding="utf-8")
+    problem = _find(check_output(output).problems, "/issuer.json", "not valid JSON")
+    assert "Invalid control character at: line " in problem.message
+    assert " column " in problem.message
+    assert problem.line is not None
 
 
 def test_json_without_json_extension(build_output: tuple[Path, BuildResult]):
@@ -276,6 +337,82 @@ def test_revocation_list_link_is_checked(build_output: tuple[Path, BuildResult])
     assert problem.field == "revokedAssertions[0].id"
 
 
+def test_removed_award_is_reported(build_output: tuple[Path, BuildResult]):
+    output, _ = build_output
+    for suffix in ("json", "png"):
+        (output / "assertions" / f"2026-ada.{suffix}").unlink()
+    shutil.rmtree(output / "assertions" / "2026-ada")
+    manifest = json.loads((output / "badgesite.json").read_text(encoding="utf-8"))
+    index = manifest["award_ids"].index("2026-ada")
+    problems = check_output(output).problems
+    about = [p for p in problems if "2026-ada" in p.format()]
+    assert len(about) == 1, _messages(problems)
+    [problem] = about
+    assert problem.path == f"{output.as_posix()}/badgesite.json"
+    assert problem.field == f"award_ids[{index}]"
+    assert (
+        "assertions/2026-ada.json and assertions/2026-ada/index.html are missing"
+        in problem.message
+    )
+
+
+def test_award_without_page_is_reported(build_output: tuple[Path, BuildResult]):
+    output, _ = build_output
+    shutil.rmtree(output / "assertions" / "2026-ada")
+    problem = _find(check_output(output).problems, "badgesite.json", "2026-ada")
+    assert "but assertions/2026-ada/index.html is missing" in problem.message
+
+
+def test_award_ids_must_be_a_list(build_output: tuple[Path, BuildResult]):
+    output, _ = build_output
+    _edit(output / "badgesite.json", '"award_ids": [', '"award_list": [')
+    problem = _find(check_output(output).problems, "badgesite.json", "not a list")
+    assert problem.field == "award_ids"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("assertions/2026-ada.png", "is a truncated PNG"),
+        ("badges/demo-badge.png", "is a truncated PNG"),
+        ("assertions/2026-ada.svg", "is not well-formed SVG"),
+        ("badges/demo-badge.svg", "is not well-formed SVG"),
+    ],
+)
+def test_truncated_image_is_reported(site_tree: Path, name: str, expected: str):
+    badge = site_tree / "content" / "badges" / "demo-badge" / "badge.yml"
+    _edit(badge, "demo-badge.png", "demo-badge.svg")
+    shutil.copy(SVG_ARTWORK, site_tree / "site_src" / "artwork" / "demo-badge.svg")
+    output = site_tree / "output"
+    build_site(site_tree, output, today=TODAY, environ={})
+    assert check_output(output).problems == []
+    path = output / name
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    problem = _find(check_output(output).problems, name, expected)
+    assert problem.path == f"{output.as_posix()}/{name}"
+
+
+def test_png_with_bad_crc_is_reported(build_output: tuple[Path, BuildResult]):
+    output, _ = build_output
+    path = output / "assertions" / "2026-ada.png"
+    data = bytearray(path.read_bytes())
+    data[40] ^= 0xFF
+    path.write_bytes(bytes(data))
+    _find(check_output(output).problems, "2026-ada.png", "damaged PNG chunk")
+
+
+def test_missing_404_page_is_reported(build_output: tuple[Path, BuildResult]):
+    output, _ = build_output
+    (output / "404.html").unlink()
+    problems = check_output(output).problems
+    assert _messages(problems) == [
+        f"{output.as_posix()}/404.html: is missing, so the host answers a "
+        "mistyped or retired URL with its own error page instead of the site's. "
+        "Rebuild with `badgesite build` and do not edit the output folder by hand."
+    ]
+
+
 def test_cname_must_match_base_url(build_output: tuple[Path, BuildResult]):
     output, _ = build_output
     (output / "CNAME").write_text("badges.example.net\n", encoding="utf-8")
@@ -343,10 +480,42 @@ def test_cli_check_output_github_format(
         main, ["check-output", "--output", str(output), "--format", "github"]
     )
     assert result.exit_code == 1
-    expected = f"::error file={output.as_posix()}/assertions/2026-ada.json,line="
+    expected = f"::error file={output.as_posix()}/badges/demo-badge.json::"
     assert expected in result.output
-    assert ",title=badge::links to https%3A" not in result.output
-    assert ",title=badge::links to https://demo.example.org/" in result.output
+    assert "for https%3A" not in result.output
+    assert "for https://demo.example.org/badges/badges/demo-badge.json" in result.output
+
+
+def test_cli_check_output_caps_annotations(
+    build_output: tuple[Path, BuildResult], cli_runner: CliRunner
+):
+    output, _ = build_output
+    for number in range(12):
+        (output / f"_draft{number:02}.txt").write_text("x", encoding="utf-8")
+    result = cli_runner.invoke(
+        main, ["check-output", "--output", str(output), "--format", "github"]
+    )
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert [line.startswith("::error ") for line in lines[:11]] == [True] * 10 + [False]
+    assert lines[10] == "10 problem(s) shown as annotations, 2 more in the log:"
+    assert lines[11].startswith(f"{output.as_posix()}/_draft10.txt: starts with '_'")
+    assert lines[12].startswith(f"{output.as_posix()}/_draft11.txt: ")
+    assert not any(line.startswith("::") for line in lines[11:])
+    assert lines[-1].startswith("Error: check-output found 12 problem(s)")
+
+
+@pytest.mark.parametrize("value", ["", "   ", "octocat.github.io/repo", "ftp://x/"])
+def test_cli_check_output_rejects_bad_pages_url(
+    build_output: tuple[Path, BuildResult], cli_runner: CliRunner, value: str
+):
+    output, _ = build_output
+    result = cli_runner.invoke(
+        main, ["check-output", "--output", str(output), "--pages-url", value]
+    )
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--pages-url'" in result.output
+    assert ":///" not in result.output
 
 
 def test_cli_check_output_rejects_bad_base_url(

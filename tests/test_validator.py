@@ -12,7 +12,8 @@ from validator_harness import free_port, run_validator, serve_directory, unbake
 from generator.build import build_site
 from generator.models import AwardStatus
 
-pytestmark = pytest.mark.validator
+# The fixture below builds a copy of this repository's own content and records.
+pytestmark = [pytest.mark.validator, pytest.mark.shipped]
 
 RECENT_AWARD = """\
 name: Recent Holder

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import MINIMAL, REPO, TODAY, copy_site
+from conftest import MINIMAL, REPO, SVG_ARTWORK, TODAY, copy_site
 from validator_harness import free_port, serve_directory
 
 from generator.baking import (
@@ -48,10 +48,10 @@ ADA = "ada@example.org"
 def make_site(root: Path, base_url: str | None = None) -> Path:
     """Copy the minimal site with SVG artwork, build it for TODAY and return output/."""
     copy_site(MINIMAL, root)
+    # Test data, not the shipped artwork, which an organiser's copy replaces.
+    shutil.copy(SVG_ARTWORK, root / "site_src/artwork/demo-badge.svg")
     badge = root / "content/badges/demo-badge/badge.yml"
-    badge.write_text(
-        badge.read_text().replace("demo-badge.png", "he-industry-dialogue.svg")
-    )
+    badge.write_text(badge.read_text().replace("demo-badge.png", "demo-badge.svg"))
     output = root / "output"
     build_site(root, output, base_url=base_url, today=TODAY, environ={})
     return output

@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,12 @@ from generator.yamlfile import parse_yaml
 REPO = Path(__file__).resolve().parent.parent
 WORKFLOWS = REPO / ".github" / "workflows"
 SCHEMA = REPO / "tests" / "data" / "github-workflow.schema.json"
+# The workflows' test command leaves out the tests that need a browser, the
+# validator's own virtual environment, or this repository's shipped records.
+WORKFLOW_PYTEST = (
+    'python -m pytest -q -m "not browser and not validator and not shipped"'
+)
+CHECK_RECORDS = "badgesite check --strict --format github"
 # 2026-12-04 00:00:00 UTC, so the shipped awards' status does not depend on the day.
 BUILD_EPOCH = "1796342400"
 
@@ -191,7 +199,7 @@ def test_deploy_artifact_keeps_dot_files():
 
 def test_deploy_runs_tests_check_and_output_check():
     runs = " ".join(_run_lines(_load("deploy.yml"), "build"))
-    assert 'pytest -q -m "not browser and not validator"' in runs
+    assert WORKFLOW_PYTEST in runs
     assert "badgesite check --strict --format github" in runs
     assert "badgesite build --strict --format github" in runs
     assert "badgesite check-output --format github" in runs
@@ -213,6 +221,119 @@ def test_pull_request_check_annotates():
     assert "pull_request" in workflow["on"]
     runs = " ".join(_run_lines(workflow, "check"))
     assert "badgesite check --strict --format github" in runs
+
+
+@pytest.mark.parametrize(
+    ("name", "job"), [("deploy.yml", "build"), ("check.yml", "check")]
+)
+def test_workflow_checks_records_before_tests(name: str, job: str):
+    runs = _run_lines(_load(name), job)
+    assert CHECK_RECORDS in runs
+    assert WORKFLOW_PYTEST in runs
+    assert runs.index(CHECK_RECORDS) < runs.index(WORKFLOW_PYTEST)
+
+
+def _steps_after_failure(name: str, job: str, failing: str) -> list[str]:
+    """Return the steps GitHub runs after the step named `failing` fails.
+
+    Only the status functions the workflows use are understood; any other
+    `if` fails the test, so a new condition gets a deliberate look.
+    """
+    failed = False
+    after = []
+    for step in _load(name)["jobs"][job]["steps"]:
+        condition = str(step.get("if", "success()")).strip()
+        condition = condition.removeprefix("${{").removesuffix("}}").strip()
+        if condition == "success()":
+            runs = not failed
+        elif condition in ("!cancelled()", "always()"):
+            runs = True
+        else:
+            raise AssertionError(f"{name}: unexpected step condition {condition!r}")
+        title = step.get("name") or step.get("uses")
+        if failed and runs:
+            after.append(title)
+        if title == failing:
+            failed = True
+    return after
+
+
+def test_check_failure_skips_build_in_pr_check():
+    after = _steps_after_failure(
+        "check.yml", "check", "Check content and award records"
+    )
+    assert after == ["Run the tests"]
+
+
+def test_build_failure_still_runs_pr_tests():
+    assert _steps_after_failure("check.yml", "check", "Build the site") == [
+        "Run the tests"
+    ]
+
+
+def test_check_failure_stops_deploy():
+    after = _steps_after_failure(
+        "deploy.yml", "build", "Check content and award records"
+    )
+    assert after == []
+
+
+def _workflow_marker_expression(name: str, job: str) -> str:
+    [run] = [run for run in _run_lines(_load(name), job) if "pytest" in run]
+    arguments = shlex.split(run)
+    # The first -m is python's own ("python -m pytest"); pytest's follows it.
+    pytest_arguments = arguments[arguments.index("pytest") + 1 :]
+    return pytest_arguments[pytest_arguments.index("-m") + 1]
+
+
+def _collected(*arguments: str) -> list[str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p",
+         "no:cacheprovider", *arguments],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    return [line for line in result.stdout.splitlines() if "::" in line]
+
+
+# Tests that read the shipped content/ and assertions/, found in three ways:
+# the shipped_tree fixture, a parametrized fixture name and a module mark.
+SHIPPED_TESTS = [
+    "tests/test_workflows.py::test_workflow_commands_pass_on_shipped_site"
+    "[deploy.yml-build]",
+    "tests/test_workflows.py::test_deploy_commands_fail_for_wrong_pages_url",
+    "tests/test_build.py::test_shipped_site_summary",
+    "tests/test_pages_site.py::test_project_site_has_no_broken_links[shipped_tree]",
+    "tests/test_validator.py::test_validator_assertion_urls",
+]
+
+
+def test_workflow_tests_leave_out_shipped_records():
+    collected = _collected("-m", _workflow_marker_expression("check.yml", "check"))
+    assert _workflow_marker_expression("deploy.yml", "build") == (
+        "not browser and not validator and not shipped"
+    )
+    for test_id in SHIPPED_TESTS:
+        assert test_id not in collected
+    assert (
+        "tests/test_pages_site.py::test_project_site_has_no_broken_links[site_tree]"
+        in collected
+    )
+    assert "tests/test_sitecheck.py::test_clean_build_has_no_problems" in collected
+
+
+def test_make_test_runs_shipped_tests():
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
+    assert "$(BIN)/pytest -q\n" in recipe + "\n"
+    assert " -m " not in recipe
+    assert "addopts" not in (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    collected = _collected("-m", "shipped")
+    for test_id in SHIPPED_TESTS:
+        assert test_id in collected
 
 
 def _badgesite_commands(name: str, job: str, pages_url: str) -> list[list[str]]:
