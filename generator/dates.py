@@ -63,12 +63,21 @@ def parse_instant(text: str, zone: tzinfo | None) -> datetime:
     return value
 
 
-def format_instant(value: datetime) -> str:
-    """Format an aware datetime as an ISO 8601 UTC string ending in Z."""
-    utc = value.astimezone(UTC)
-    if utc.microsecond:
-        return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
+def format_instant(value: datetime, zone: tzinfo = UTC) -> str:
+    """Format an instant as ISO 8601 with the offset it has in `zone`.
+
+    Whole seconds are written without a fraction, and UTC as Z. Writing the
+    site's offset keeps the calendar day that the award page shows, so a
+    date-only award in Europe/London reads 2026-05-14T00:00:00+01:00.
+    """
+    local = value.astimezone(zone)
+    spec = "%Y-%m-%dT%H:%M:%S.%f" if local.microsecond else "%Y-%m-%dT%H:%M:%S"
+    offset = local.utcoffset()
+    if offset is None or not offset:
+        return local.strftime(spec) + "Z"
+    return (
+        local.strftime(spec) + local.strftime("%z")[:3] + ":" + local.strftime("%z")[3:]
+    )
 
 
 def end_of_day(day: date, zone: tzinfo) -> datetime:

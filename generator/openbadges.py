@@ -110,7 +110,7 @@ def endorsement(config: SiteConfig, badge: BadgeClass, item: Endorsement) -> Jso
         "id": config.url(urls.endorsement_json(badge.slug, item.endorser)),
         "claim": claim,
         "issuer": config.url(urls.endorser_json(item.endorser)),
-        "issuedOn": format_instant(item.issued_on),
+        "issuedOn": format_instant(item.issued_on, config.zone),
         "verification": {"type": "hosted"},
     }
 
@@ -129,8 +129,8 @@ def assertion(config: SiteConfig, badge: BadgeClass, award: Award) -> JsonObject
         },
         "badge": config.url(urls.badge_json(badge.slug)),
         "verification": {"type": "hosted"},
-        "issuedOn": format_instant(award.issued_on),
-        "expires": format_instant(award.expires),
+        "issuedOn": format_instant(award.issued_on, config.zone),
+        "expires": format_instant(award.expires, config.zone),
         "image": config.url(urls.assertion_image(award.award_id, "png")),
     }
     evidence = [_evidence(badge, item) for item in award.evidence]

@@ -86,9 +86,9 @@ def test_assertion_fields(build_output):
         "identity": "sha256$"
         + __import__("hashlib").sha256(b"ada@example.orgk3Yp9dQz").hexdigest(),
     }
-    # 2026-05-14 is midnight in Europe/London, which is 23:00 UTC the day before.
-    assert document["issuedOn"] == "2026-05-13T23:00:00Z"
-    assert document["expires"] == "2027-05-13T23:00:00Z"
+    # 2026-05-14 is midnight in Europe/London, written with the site's offset.
+    assert document["issuedOn"] == "2026-05-14T00:00:00+01:00"
+    assert document["expires"] == "2027-05-14T00:00:00+01:00"
     assert document["verification"] == {"type": "hosted"}
     assert (
         document["image"] == "https://demo.example.org/badges/assertions/2026-ada.png"
@@ -272,7 +272,7 @@ def test_date_only_uses_site_zone_not_machine_zone(site_tree, tmp_path, monkeypa
         monkeypatch.delenv("TZ")
         __import__("time").tzset()
     document = json.loads((tmp_path / "out/assertions/2026-ada.json").read_text())
-    assert document["issuedOn"] == "2026-05-13T23:00:00Z"
+    assert document["issuedOn"] == "2026-05-14T00:00:00+01:00"
 
 
 def test_yaml_norway_values_build_as_text(site_tree, tmp_path):

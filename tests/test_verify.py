@@ -118,8 +118,8 @@ def test_verify_cli_prints_details(built: Path, cli_runner: CliRunner) -> None:
         f"  badge: Demo Badge ({BASE}badges/demo-badge.json)",
         f"  issuer: Demo Issuer ({BASE}issuer.json)",
         f"  revocation list: {BASE}revocations.json does not list it",
-        "  issued on: 2026-05-13T23:00:00Z",
-        "  expires: 2027-05-13T23:00:00Z",
+        "  issued on: 2026-05-14T00:00:00+01:00",
+        "  expires: 2027-05-14T00:00:00+01:00",
     ]
 
 
@@ -351,7 +351,9 @@ def test_verify_issued_in_future_invalid(built: Path) -> None:
         str(built / "assertions/2026-ada.png"), site=built, now=before
     )
     assert report.verdict is Verdict.INVALID
-    assert report.reason == "the badge is issued in the future (2026-05-13T23:00:00Z)."
+    assert report.reason == (
+        "the badge is issued in the future (2026-05-14T00:00:00+01:00)."
+    )
 
 
 def test_verify_wrong_context_invalid(site: Path) -> None:
