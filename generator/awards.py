@@ -310,8 +310,17 @@ def _read_evidence(
     for index, item in enumerate(listed):
         location = ("evidence", index)
         prefix = format_field(location)
-        if any(field == prefix or field.startswith(prefix + ".") for field in failed):
+        item_failed = {
+            field
+            for field in failed
+            if field == prefix or field.startswith(prefix + ".")
+        }
+        if item_failed:
             skipped = True
+        if not isinstance(item, dict) or prefix in item_failed:
+            continue
+        # Each check below runs only if the fields it reads passed the schema.
+        if f"{prefix}.criterion" in item_failed or "criterion" not in item:
             continue
         criterion = badge.criterion(item["criterion"])
         if criterion is None:
@@ -327,6 +336,8 @@ def _read_evidence(
             continue
         covered.add(criterion.id)
         narrative = item.get("narrative")
+        if f"{prefix}.narrative" in item_failed:
+            narrative = None
         if narrative and criterion.max_words:
             words = len(narrative.split())
             if words > criterion.max_words:
@@ -339,15 +350,16 @@ def _read_evidence(
                         f"Shorten it to {criterion.max_words} words or fewer.",
                     )
                 )
-        items.append(
-            Evidence(
-                criterion.id,
-                item["kind"],
-                item.get("title"),
-                item.get("url"),
-                narrative,
+        if not item_failed:
+            items.append(
+                Evidence(
+                    criterion.id,
+                    item["kind"],
+                    item.get("title"),
+                    item.get("url"),
+                    narrative,
+                )
             )
-        )
     for criterion in badge.criteria:
         if criterion.id not in covered and not problems and not skipped:
             problems.append(

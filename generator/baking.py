@@ -255,7 +255,7 @@ def _unsafe_parts(element: Element) -> list[str]:
     name = element.localName
     found = []
     if name in _FORBIDDEN_ELEMENTS:
-        found.append(f"a <{name}> element")
+        found.append(f"the element <{name}>")
     if name == "style":
         found += _unsafe_css(element.toxml(), "<style>")
     for attribute, value in element.attributes.items():

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ipaddress
+import re
+import socket
 from enum import Enum
 from urllib.parse import urlsplit
 
@@ -59,6 +61,8 @@ def classify_base_url(base_url: str) -> BaseUrlKind:
     return BaseUrlKind.PUBLIC
 
 
+_IPV4_SHORTHAND = re.compile(r"^(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]+|[0-9]+)){0,3}$")
+
 # The shipped content's placeholder host, and names reserved for documentation
 # and testing (RFC 2606, RFC 6761): nothing built for them reaches a verifier.
 SAMPLE_HOSTS = {"example.github.io", "example.com", "example.net", "example.org"}
@@ -87,4 +91,12 @@ def _ip_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | No
     try:
         return ipaddress.ip_address(host.strip("[]"))
     except ValueError:
+        pass
+    # Browsers also read shorthand IPv4 spellings such as 10.1, 0x0a000001,
+    # 012.0.0.1 (octal) or 167772161, as inet_aton does.
+    if not _IPV4_SHORTHAND.match(host):
+        return None
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except OSError:
         return None

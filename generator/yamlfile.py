@@ -34,6 +34,7 @@ FieldPath = tuple[str | int, ...]
 # Organiser files nest a few levels; far deeper input is an error or an attack.
 MAX_DEPTH = 20
 _TOO_DEEP = "nests too deeply"
+_ALIAS = "uses a YAML alias (*name), the first of this file."
 
 
 @dataclass
@@ -115,16 +116,18 @@ def _convert(
     seen: set[int],
 ) -> Any:
     line = node.start_mark.line + 1
-    document.lines.setdefault(location, line)
     # The composer returns the anchored node again for each alias, and a few
     # nested aliases can expand to billions of values, so aliases are rejected.
     if id(node) in seen:
-        fix = "Write the value out in full; anchors and aliases are not supported."
-        message = "uses a YAML alias (*name)."
-        problems.append(
-            error(document.path, format_field(location), message, fix, line)
-        )
+        # One report per file is enough; a bomb may hold thousands of aliases.
+        if not any(p.message.startswith(_ALIAS) for p in problems):
+            fix = "Write values out in full; anchors and aliases are not supported."
+            field = format_field(location)
+            # An alias node carries the anchor's position, so use the key's line.
+            key_line = document.line_of(location)
+            problems.append(error(document.path, field, _ALIAS, fix, key_line))
         return None
+    document.lines.setdefault(location, line)
     seen.add(id(node))
     if len(location) > MAX_DEPTH:
         fix = f"Use at most {MAX_DEPTH} levels of nested lists and mappings."

@@ -83,8 +83,8 @@ SVG_OPEN = b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.
 @pytest.mark.parametrize(
     ("body", "fragment"),
     [
-        (b"<script>alert(1)</script>", "a <script> element"),
-        (b"<foreignObject/>", "a <foreignObject> element"),
+        (b"<script>alert(1)</script>", "the element <script>"),
+        (b"<foreignObject/>", "the element <foreignObject>"),
         (b'<rect onclick="alert(1)"/>', "the event handler 'onclick' on <rect>"),
         (b'<a xlink:href="javascript:alert(3)"><rect/></a>', "javascript: URL"),
         (b'<a href=" JaVa&#9;ScRiPt:alert(4)"><rect/></a>', "javascript: URL"),

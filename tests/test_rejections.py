@@ -416,6 +416,7 @@ def test_unknown_fields_each_reported(site_tree):
 
 def test_record_checks_run_past_schema_problems(site_tree):
     _apply(site_tree, ADA, "kind: documentation", "kind: documentaton")
+    _apply(site_tree, ADA, "criterion: practice", "criterion: practise")
     _apply(site_tree, ADA, "criterion: reflection", "criterion: reflexion")
     _apply(
         site_tree,
@@ -434,5 +435,6 @@ def test_record_checks_run_past_schema_problems(site_tree):
     fields = [p.field for p in caught.value.problems]
     assert "evidence[0].kind" in fields
     assert "assessors" in fields
+    assert "evidence[0].criterion" in fields  # same item as the bad kind
     assert "evidence[1].criterion" in fields  # a semantic check, not the schema's
     assert "decision_on" in fields  # the late-decision warning

@@ -220,6 +220,10 @@ def test_award_committed_in_time_may_expire_later(git_site):
         ("https://172.20.0.5/badges/", "private-network address 172.20.0.5"),
         ("https://192.168.1.10/", "private-network address 192.168.1.10"),
         ("http://192.168.1.10/", "private-network address"),
+        ("https://0x0a000001/", "private-network address 0x0a000001"),
+        ("https://10.1/", "private-network address 10.1"),
+        ("https://012.0.0.1/", "private-network address 012.0.0.1"),
+        ("https://167772161/", "private-network address 167772161"),
     ],
 )
 def test_base_url_refused(site_tree, base_url, fragment):
