@@ -283,7 +283,9 @@ def _guard_output(root: Path, output: Path) -> None:
         for source in sources
     )
     if clashes:
-        message = f"points at {output}, which holds or lies inside the site's sources."
+        message = (
+            f"points at {output}, which contains or lies inside the site's sources."
+        )
         fix = "Choose a folder outside content/, assertions/ and site_src/."
         raise BuildFailed([error("--output", "", message, fix)])
     if (
@@ -370,7 +372,7 @@ def award_files(
     page = urls.file_for(urls.award_page(award.award_id))
     if status is AwardStatus.REVOKED:
         # Baked copies made before revocation still point at the JSON URL,
-        # which now answers "revoked"; no new images are offered.
+        # which now returns "revoked"; no new images are offered.
         stub = openbadges.revoked_assertion(config, award)
         return [
             (urls.assertion_json(award.award_id), openbadges.dump_json_bytes(stub)),

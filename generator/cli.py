@@ -94,7 +94,7 @@ project_option = click.option(
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("."),
     show_default=True,
-    help="Folder that holds content/, assertions/ and site_src/.",
+    help="Folder that contains content/, assertions/ and site_src/.",
 )
 base_url_option = click.option(
     "--base-url",
@@ -545,7 +545,7 @@ def revoke_command(
 @click.option(
     "--site",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Built output folder that stands in for the site's base URL; no network.",
+    help="Built output folder that replaces the site's base URL, so nothing is fetched.",
 )
 @click.option(
     "--today",

@@ -36,7 +36,7 @@ class SiteContent:
 def load_content(config: SiteConfig) -> tuple[SiteContent, list[Problem]]:
     """Load and check the issuer, endorsers and badges; return all problems found.
 
-    The content holds whatever loaded; callers must check the problems before
+    The content contains whatever loaded, and callers must check the problems before
     publishing it.
     """
     root = config.root
@@ -88,7 +88,7 @@ def read_with_schema(
     """Read a YAML mapping and check it against a schema.
 
     The document is returned even when the schema check found problems, so
-    callers can go on to check the fields that passed; it is None only when
+    callers can go on to check the fields that passed. It is None only when
     the file cannot be read as a mapping.
     """
     path = root / display

@@ -7,7 +7,7 @@ from enum import Enum
 
 
 class Severity(Enum):
-    """How a problem affects the build."""
+    """Effect of a problem on the build."""
 
     ERROR = "error"
     WARNING = "warning"

@@ -1,4 +1,4 @@
-"""What the site has published before, read from git history or the last build.
+"""The ledger of published awards and base URLs, from git or the last build.
 
 A verifier may resolve an assertion URL years after issue, so once an award
 id or a base URL has been published the build must not silently drop it.

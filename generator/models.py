@@ -117,7 +117,7 @@ class Award:
 
 
 class AwardStatus(Enum):
-    """What a verifier should conclude about an award on the build date."""
+    """Verdict a verifier should reach about an award on the build date."""
 
     VALID = "valid"
     EXPIRED = "expired"

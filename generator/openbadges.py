@@ -142,7 +142,7 @@ def assertion(config: SiteConfig, badge: BadgeClass, award: Award) -> JsonObject
 def revoked_assertion(config: SiteConfig, award: Award) -> JsonObject:
     """Build the stub served at a revoked award's URL, without recipient data.
 
-    GitHub Pages cannot answer 410 Gone, so the body carries the revocation.
+    GitHub Pages cannot return 410 Gone, so the body carries the revocation.
     """
     result: JsonObject = {
         "@context": OB2_CONTEXT,

@@ -149,7 +149,7 @@ def _load_renewable(
                 old_id,
             )
         ]
-    reason = _renewal_refusal(site, award, force)
+    reason = _renewal_rejection(site, award, force)
     if reason:
         return None, [origin.problem("previous_award", reason[0], reason[1], old_id)]
     document, _problems = read_yaml(site.root / relative, relative)
@@ -157,7 +157,7 @@ def _load_renewable(
     return (award, document.data), []
 
 
-def _renewal_refusal(
+def _renewal_rejection(
     site: OrganiserSite, award: Award, force: bool
 ) -> tuple[str, str] | None:
     status = award_status(award, site.now)

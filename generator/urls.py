@@ -1,4 +1,4 @@
-"""Where each published object lives, relative to the site root.
+"""Paths of every published object, relative to the site root.
 
 Every path here is part of the public contract: badges already issued embed
 these URLs, so changing one breaks them.

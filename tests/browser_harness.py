@@ -2,7 +2,7 @@
 
 The tests drive Debian's /usr/bin/chromium through Playwright (never a
 browser that Playwright downloads). axe-core comes from the npm registry and
-is cached in .cache/ at the repository root, which git ignores; `make test`
+is cached in .cache/ at the repository root, which git ignores. `make test`
 fetches it before the tests start, so the tests themselves stay offline.
 """
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install Debian's Chromium for the browser tests when it is missing.
 # Installing needs root and apt-get; without them the browser tests skip
-# and say why (or fail when BADGESITE_REQUIRE_BROWSER=1, as in CI).
+# and print why (or fail when BADGESITE_REQUIRE_BROWSER=1, as in CI).
 set -euo pipefail
 if [ -x /usr/bin/chromium ]; then
   exit 0
