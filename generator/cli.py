@@ -545,7 +545,7 @@ def revoke_command(
 @click.option(
     "--site",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Built output folder that replaces the site's base URL, so nothing is fetched.",
+    help="Built output folder read in place of the site's base URL, offline.",
 )
 @click.option(
     "--today",
