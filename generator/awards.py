@@ -11,7 +11,7 @@ from pathlib import Path
 from generator import dates
 from generator.config import SiteConfig
 from generator.content import read_with_schema
-from generator.errors import Problem, error, warning
+from generator.errors import Problem, error, has_errors, warning
 from generator.models import Award, BadgeClass, Evidence, Recipient
 from generator.yamlfile import FieldPath, YamlDocument, format_field
 
@@ -142,7 +142,7 @@ def load_award(
     problems += date_problems
     evidence, evidence_problems = _read_evidence(document, badge, failed)
     problems += evidence_problems
-    if any(p.severity.value == "error" for p in problems):
+    if has_errors(problems):
         return None, problems
     recipient_data = data["recipient"]
     if "email" in recipient_data:

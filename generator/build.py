@@ -181,8 +181,9 @@ def build_site(
             for award in site.awards:
                 badge = site.content.badges[award.badge_slug]
                 status = award_status(award, site.now)
+                _kind, document = documents[urls.assertion_json(award.award_id)]
                 for path, data in award_files(
-                    site.config, badge, award, status, environment, pages
+                    badge, award, document, status, environment, pages
                 ):
                     staged.write(path, data)
                 if status is AwardStatus.REVOKED:
@@ -356,29 +357,28 @@ def _static_files(folder: Path) -> list[OutputFile]:
 
 
 def award_files(
-    config: SiteConfig,
     badge: BadgeClass,
     award: Award,
+    document: openbadges.JsonObject,
     status: AwardStatus,
     environment: Environment,
     pages: PageSite,
 ) -> list[OutputFile]:
     """Return the files of one award: JSON, baked PNG and SVG, and its page.
 
-    The result depends only on the arguments, so awards can be built in any
-    order or in parallel.
+    `document` is the award's checked Assertion, or its revoked stub. The
+    result depends only on the arguments, so awards can be built in any order
+    or in parallel.
     """
     context = award_context(pages, badge, award, status)
     page = urls.file_for(urls.award_page(award.award_id))
     if status is AwardStatus.REVOKED:
         # Baked copies made before revocation still point at the JSON URL,
-        # which now returns "revoked"; no new images are offered.
-        stub = openbadges.revoked_assertion(config, award)
+        # which now returns "revoked", so no new images are offered.
         return [
-            (urls.assertion_json(award.award_id), openbadges.dump_json_bytes(stub)),
+            (urls.assertion_json(award.award_id), openbadges.dump_json_bytes(document)),
             (page, render_page(environment, "award.html", context)),
         ]
-    document = openbadges.assertion(config, badge, award)
     baked_text = openbadges.compact_json(document)
     files = [
         (urls.assertion_json(award.award_id), openbadges.dump_json_bytes(document)),

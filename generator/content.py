@@ -9,7 +9,7 @@ from pathlib import Path
 from generator import dates
 from generator.artwork import load_artwork
 from generator.config import SiteConfig
-from generator.errors import Problem, error
+from generator.errors import Problem, error, has_errors
 from generator.models import Artwork, BadgeClass, Criterion, Endorsement, Profile
 from generator.schema import check_document
 from generator.yamlfile import YamlDocument, read_yaml
@@ -67,11 +67,6 @@ def load_content(config: SiteConfig) -> tuple[SiteContent, list[Problem]]:
         issuer or placeholder, issuer_image, endorsers, badges, frozenset(failed)
     )
     return content, problems
-
-
-def problems_block(problems: list[Problem]) -> bool:
-    """Return whether any problem is an error."""
-    return any(p.severity.value == "error" for p in problems)
 
 
 def read_checked(
@@ -208,7 +203,7 @@ def _load_badge(
     problems += criteria_problems
     endorsements, endorsement_problems = _endorsements(config, document, endorsers)
     problems += endorsement_problems
-    if artwork is None or not criteria_path.is_file() or problems_block(problems):
+    if artwork is None or not criteria_path.is_file() or has_errors(problems):
         return None, problems
     badge = BadgeClass(
         slug=slug,

@@ -72,3 +72,8 @@ class BuildFailed(Exception):
 def problem_order(problem: Problem) -> tuple[str, int, str, str]:
     """Return a sort key that lists problems by file, then line, then field."""
     return (problem.path, problem.line or 0, problem.field, problem.message)
+
+
+def has_errors(problems: list[Problem]) -> bool:
+    """Return whether any problem is an error rather than a warning."""
+    return any(problem.severity is Severity.ERROR for problem in problems)

@@ -43,11 +43,6 @@ class Ledger:
     first_added: dict[str, datetime] = field(default_factory=dict)
     base_urls: set[str] = field(default_factory=set)
 
-    def first_seen(self, award_id: str) -> datetime | None:
-        """Return when an award was first committed, or None if it never was."""
-        entry = self.published.get(award_id)
-        return entry[1] if entry else None
-
     def first_recorded(self, award_id: str, now: datetime) -> datetime | None:
         """Return when an award was first recorded, `now` if new, None if unknown."""
         if award_id in self.first_added:
