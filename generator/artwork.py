@@ -33,6 +33,7 @@ def load_artwork(
         return None, [
             error(referrer, field, f"names {display}, which does not exist.", fix)
         ]
+
     data = path.read_bytes()
     problems: list[Problem] = []
     if len(data) > LARGE_ARTWORK_BYTES:
@@ -44,12 +45,14 @@ def load_artwork(
                 "Every recipient's baked copy carries it; compress or simplify it.",
             )
         )
+
     declared = filename.rsplit(".", 1)[-1].lower()
     found = sniff_format(data)
     if found != declared:
         message = f"is named .{declared} but its bytes are {found.upper()}."
         fix = f"Convert it to {declared.upper()}, or rename it to match its format."
         return None, [*problems, error(display, "", message, fix)]
+
     try:
         if declared == "png":
             artwork, cleaned = _load_png(filename, data)
@@ -66,6 +69,7 @@ def load_artwork(
                 )
     except ArtworkError as exc:
         return None, [*problems, error(display, "", exc.message, exc.fix)]
+
     if cleaned:
         problems.append(
             warning(

@@ -144,6 +144,7 @@ def load_award(
     problems += evidence_problems
     if has_errors(problems):
         return None, problems
+
     recipient_data = data["recipient"]
     if "email" in recipient_data:
         identity = hash_email(recipient_data["email"], recipient_data["salt"])

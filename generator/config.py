@@ -51,9 +51,11 @@ def load_site_config(
     if not path.is_file():
         fix = "Create it with title, base_url, timezone and language (see README)."
         return None, [error(SITE_FILE, "", "is missing.", fix)]
+
     document, problems = read_yaml(path, SITE_FILE)
     if document is None:
         return None, problems
+
     if base_url is not None:
         document.data["base_url"] = base_url
     problems += check_document(document, "site")
@@ -65,6 +67,7 @@ def load_site_config(
         data = document.data
         cname_line = document.line_of(("cname",))
         problems += hosting.check_cname(data["base_url"], data.get("cname"), cname_line)
+
     if problems:
         return None, problems
     data = document.data

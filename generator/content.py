@@ -182,6 +182,7 @@ def _load_badge(
                 "Use lower-case letters, digits and hyphens, like my-badge.",
             )
         ]
+
     document, problems = read_checked(root, display, "badge")
     criteria_display = f"{BADGES_DIR}/{slug}/criteria.md"
     criteria_path = root / criteria_display
@@ -194,6 +195,7 @@ def _load_badge(
                 "Write the badge's criteria in Markdown in this file.",
             )
         )
+
     if document is None:
         return None, problems
     data = document.data
@@ -203,6 +205,7 @@ def _load_badge(
     problems += criteria_problems
     endorsements, endorsement_problems = _endorsements(config, document, endorsers)
     problems += endorsement_problems
+
     if artwork is None or not criteria_path.is_file() or has_errors(problems):
         return None, problems
     badge = BadgeClass(

@@ -97,6 +97,7 @@ def _read_git_ledger(root: Path, prefix: str) -> Ledger:
             "born-expired awards were skipped",
             tracks_new_records=False,
         )
+
     order = {
         commit: index
         for index, commit in enumerate((_git(root, "rev-list", "HEAD") or "").split())
@@ -107,6 +108,7 @@ def _read_git_ledger(root: Path, prefix: str) -> Ledger:
         ledger.first_added[award_id] = when
         if is_publishable_base_url(_base_url_for(periods, order.get(commit))):
             ledger.published[award_id] = (path, when)
+
     # Records that already existed when a sample site got its real address
     # were published by that change, even though they were added earlier.
     for newer, older in zip(periods, [*periods[1:], None], strict=True):
@@ -117,6 +119,7 @@ def _read_git_ledger(root: Path, prefix: str) -> Ledger:
                 award_id = _RECORD.match(path).group(2)
                 if award_id in added:
                     ledger.published[award_id] = (path, added[award_id][1])
+
     ledger.base_urls = {
         period.base_url
         for period in periods

@@ -1,9 +1,11 @@
 """Check the dates of an award request, naming the options or columns they came from.
 
-The build checks the same dates in the record, but it stops at the first
-schema error and it can only name record fields. These checks run on every
-request, so a bad date shows together with the request's other problems, and
-each message names the option or roster column the organiser gave.
+The build checks the same dates in the record, but its messages can only
+name record fields. These checks name the option or roster column the
+organiser gave, and say when a date was filled in for them.
+
+NOTE: the order rules here repeat those of awards._check_date_order, so a
+change to one must be made to the other.
 """
 
 from __future__ import annotations
